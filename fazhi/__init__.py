@@ -1,0 +1,1 @@
+"""Fazhi (法治): law-based administration for a Chinese township government."""
