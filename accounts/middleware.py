@@ -1,4 +1,6 @@
-"""Session policy (S3): idle timeout by role (15 min for 三员, 30 min for staff), absolute 12 h."""
+"""Session policy (S3): idle timeout by role (15 min for 三员, 30 min for staff), absolute 12 h.
+
+The idle clock is kept in the session with one-minute resolution, so most requests do not write it."""
 
 import time
 
@@ -23,7 +25,8 @@ class SessionPolicyMiddleware:
             if now - started > settings.FAZHI_SESSION_ABSOLUTE_SECONDS or now - last > idle:
                 logout(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            session["fazhi_seen"] = now
+            if now - last >= 60 or "fazhi_seen" not in session:
+                session["fazhi_seen"] = now  # written at most once a minute: no session write per request
             if not user.is_active:
                 logout(request)
                 return redirect(settings.LOGIN_URL)

@@ -1,0 +1,127 @@
+#!/usr/bin/env python
+"""Fazhi benchmarks: prints figures, asserts nothing. Speed is measured here, not in timed tests.
+
+    make bench                     # a fresh SQLite database in var/bench.sqlite3
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make bench
+    .venv/bin/python bench/run.py --entries 50000
+
+Each figure is the median of several runs of the same operation, on whatever machine runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup(database_url: str | None):
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        db = ROOT / "var" / "bench.sqlite3"
+        db.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
+    os.environ["FAZHI_TESTING"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def timed(fn, repeat: int = 5):
+    samples = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), result
+
+
+def page_figure(client, url: str, repeat: int = 7):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def one():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(ctx.captured_queries)
+
+    client.get(url)  # warm-up (the first request after login also writes the session)
+    seconds, queries = timed(one, repeat)
+    print(f"page {url:<40} {seconds * 1000:8.1f} ms server time   {queries:3d} queries")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entries", type=int, default=20000, help="audit entries to write and verify")
+    args = parser.parse_args()
+    setup(os.environ.get("BENCH_DATABASE_URL"))
+
+    from django.db import connection
+    from django.test import Client
+
+    from access.models import RoleGrant
+    from access.roles import Role
+    from audit.context import acting_as
+    from audit.services import record
+    from org.tests import factories as f
+
+    print(f"database: {connection.vendor}")
+    town = f.TownFactory(name="基准镇", abbreviation="基镇")
+    user = f.UserFactory(town=town, username="bench")
+    RoleGrant.objects.create(user=user, role=Role.DISPATCHER)
+
+    # Audited writes: chain-head lock, HMAC-SM3 and insert in one transaction each.
+    with acting_as(user, channel="cli"):
+        start = time.perf_counter()
+        for i in range(args.entries):
+            record(action="bench.write", obj=town, after={"i": i})
+        elapsed = time.perf_counter() - start
+    print(f"audit.record          {args.entries / elapsed:10.0f} entries/s  ({args.entries} entries, one transaction each)")
+
+    from io import StringIO
+
+    from django.core.management import call_command, get_commands
+
+    if "audit_verify" in get_commands():
+        seconds, _ = timed(lambda: call_command("audit_verify", stdout=StringIO()), repeat=3)
+        print(f"audit_verify          {args.entries / seconds:10.0f} entries/s  ({seconds:.2f} s for the chain)")
+
+    try:
+        from clocks import periods  # noqa: F401
+        from clocks.registry import compute_due
+    except ImportError:
+        compute_due = None
+    if compute_due is not None:
+        import datetime as dt
+
+        starts = [dt.date(2025, 1, 1) + dt.timedelta(days=i % 600) for i in range(2000)]
+        seconds, _ = timed(lambda: [compute_due("penalty.hearing.request", d) for d in starts], repeat=3)
+        print(f"deadline (5 wd)       {len(starts) / seconds:10.0f} computations/s")
+
+    client = Client()
+    client.force_login(user)
+    page_figure(client, "/")
+    for url in ("/org/", "/org/grids/", "/org/positions/", "/audit/", "/clocks/"):
+        try:
+            page_figure(client, url)
+        except AssertionError:
+            pass
+
+
+if __name__ == "__main__":
+    main()
