@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "notify",
     # domain modules
     "org",
+    "events",
+    "portal",
 ]
 
 MIDDLEWARE = [
