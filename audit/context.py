@@ -16,7 +16,7 @@ class AuditContext:
     channel: str = "system"
 
 
-_current: ContextVar[AuditContext] = ContextVar("fazhi_audit_context", default=AuditContext())
+_current: ContextVar[AuditContext] = ContextVar("fazhi_audit_context", default=AuditContext())  # noqa: B039 (frozen, immutable)
 
 
 def current() -> AuditContext:

@@ -40,6 +40,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["town", "at"], name="audit_town_at"),
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object"),
+            # Keyset pagination of one town's log and look-ups by request id (auditor pages, 1M+ rows).
+            models.Index(fields=["town", "seq"], name="audit_town_seq"),
+            models.Index(fields=["request_id"], name="audit_request"),
         ]
 
     def __str__(self):
@@ -63,3 +66,41 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class Verification(models.Model):
+    """One run of the chain verification (``manage.py audit_verify`` or the daily task).
+
+    Not part of the chain itself: it tells auditors when the chain was last checked and what was found.
+    """
+
+    class Result(models.TextChoices):
+        INTACT = "intact", _("完整")
+        BROKEN = "broken", _("发现异常")
+
+    started_at = models.DateTimeField(_("开始时间"), db_index=True)
+    finished_at = models.DateTimeField(_("结束时间"))
+    result = models.CharField(_("结果"), max_length=16, choices=Result.choices)
+    entries_checked = models.PositiveBigIntegerField(_("校验记录数"), default=0)
+    files_checked = models.PositiveIntegerField(_("校验文件数"), default=0)
+    last_seq = models.BigIntegerField(_("校验至序号"), default=0)
+    first_bad_seq = models.BigIntegerField(_("首个异常序号"), null=True, blank=True)
+    problem = models.TextField(_("异常说明"), blank=True)
+    channel = models.CharField(_("渠道"), max_length=16, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("发起人"))
+
+    class Meta:
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_result_display()}"
+
+    @property
+    def ok(self) -> bool:
+        return self.result == self.Result.INTACT

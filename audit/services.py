@@ -53,7 +53,7 @@ def canonical(fields: dict) -> bytes:
 
 def entry_fields(entry: AuditEntry) -> dict:
     data = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    data["at"] = entry.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+    data["at"] = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     return data
 
 
@@ -140,3 +140,87 @@ def record_change(*, action: str, obj: Model, before: dict | None, actor, reason
         before = {k: before.get(k) for k in sorted(changed)}
         after = {k: after[k] for k in sorted(changed)}
     return record(action=action, obj=obj, actor=actor, before=before, after=after, reason=reason, files=files)
+
+
+# --- reading and verifying the log (S7, S8) ---------------------------------------------------
+
+def log_read(*, actor, action: str = "audit.read", filters: dict | None = None, shown: int | None = None,
+             entry: AuditEntry | None = None, town=None) -> AuditEntry:
+    """Audit a read of the audit log itself: a list page, an entry, an export or an API call."""
+    after = {"filters": {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}}
+    if shown is not None:
+        after["shown"] = shown
+    if entry is not None:
+        return record(action=action, actor=actor, town=entry.town_id, object_type="audit.auditentry",
+                      object_id=str(entry.pk), object_repr=f"#{entry.seq} {entry.action}"[:255], after=after)
+    return record(action=action, actor=actor, town=town if town is not None else getattr(actor, "town_id", None),
+                  after=after)
+
+
+def _auditors():
+    from django.contrib.auth import get_user_model
+
+    from access.roles import Role
+
+    return get_user_model().objects.filter(is_active=True, grants__role=Role.AUDITOR).distinct()
+
+
+@transaction.atomic
+def verification_record(*, result, started_at, actor=None, channel: str = "", notify_auditors: bool = True):
+    """Store the outcome of a chain verification, audit it, and tell the auditors when it failed."""
+    from .context import current
+    from .models import Verification
+
+    if actor is None:
+        actor = current().actor
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    first = result.first
+    verification = Verification.objects.create(
+        started_at=started_at,
+        finished_at=timezone.now(),
+        result=Verification.Result.INTACT if result.ok else Verification.Result.BROKEN,
+        entries_checked=result.entries_checked,
+        files_checked=result.files_checked,
+        last_seq=result.last_seq,
+        first_bad_seq=first.seq if first else None,
+        problem="" if result.ok else result.summary(),
+        channel=channel or current().channel,
+        actor=actor,
+    )
+    record(action="audit.verify", obj=verification, actor=actor, after={
+        "result": verification.result, "entries": result.entries_checked, "files": result.files_checked,
+        "last_seq": result.last_seq, "first_bad_seq": verification.first_bad_seq,
+        "problem": first.kind if first else "",
+    })
+    if not result.ok and notify_auditors:
+        pk = verification.pk
+        transaction.on_commit(lambda: _notify_broken_chain(pk))
+    return verification
+
+
+def _notify_broken_chain(verification_id: int) -> None:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from notify.models import Notification
+    from notify.services import notify
+
+    from .models import Verification
+
+    verification = Verification.objects.get(pk=verification_id)
+    for auditor in _auditors():
+        notify(recipient=auditor, title=_("审计链校验发现异常"), body=verification.problem,
+               url=reverse("audit:verification_list"), level=Notification.Level.DANGER,
+               key=f"audit.verify:{verification_id}", town=auditor.town)
+
+
+def verification_run(*, actor=None, check_files: bool = True, channel: str = "", notify_auditors: bool = True):
+    """Verify the whole chain (reading outside any transaction) and record the outcome."""
+    from .verification import verify_chain
+
+    started = timezone.now()
+    result = verify_chain(check_files=check_files)
+    verification = verification_record(result=result, started_at=started, actor=actor, channel=channel,
+                                       notify_auditors=notify_auditors)
+    return result, verification
