@@ -247,9 +247,16 @@ def template_upload(*, town, kind: InstrumentKind, upload, actor, note: str = ""
 
 def template_preview(*, town, kind: InstrumentKind) -> bytes:
     """Render the current template with sample data (nothing is stored or numbered)."""
+    source = current_template(town=town, kind=kind)
     if town is None:  # a district user: a stand-in town
         town = SimpleNamespace(name=_("某镇"), abbreviation=_("某镇"), kind="town", code="", address="", phone="")
     context = _context(town=town, kind=kind, number=_("（预览）") if kind.numbered else "",
                        on_date=timezone.localdate(), context=sample_context(kind))
-    return render_docx(current_template(town=town, kind=kind).data, context)
+    return render_docx(source.data, context)
 
+
+def instruments_exported(*, actor, count: int, filters: dict) -> None:
+    """Exports of the ledger are audited (S7)."""
+    filters = {k: v for k, v in filters.items() if k != "export" and v}
+    record(action="instruments.export", actor=actor, town=getattr(actor, "town_id", None),
+           after={"rows": count, "filters": filters})

@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from core.crypto import sm3_hex
-from instruments.models import Instrument, InstrumentKind
+from instruments.models import Instrument, InstrumentKind, InstrumentTemplate
 from org.tests.factories import TownFactory
 
 
@@ -22,3 +22,15 @@ class InstrumentFactory(factory.django.DjangoModelFactory):
     sm3 = sm3_hex(b"docx-bytes")
     size = 10
     rendered_at = factory.LazyFunction(timezone.now)
+
+
+class InstrumentTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InstrumentTemplate
+
+    town = factory.SubFactory(TownFactory)
+    kind = factory.LazyFunction(lambda: InstrumentKind.objects.get(code="notice"))
+    version = factory.Sequence(lambda n: n + 1)
+    file = factory.django.FileField(filename="notice.docx", data=b"template-bytes")
+    sm3 = sm3_hex(b"template-bytes")
+    uploaded_at = factory.LazyFunction(timezone.now)
