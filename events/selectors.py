@@ -122,9 +122,10 @@ def my_grid(user) -> dict:
     from access.scope import grants_of
 
     grid_ids = [g.grid_id for g in grants_of(user) if g.grid_id]
-    open_qs = events(user, "events.my_grid").filter(status__in=OPEN_STATUSES).select_related("category", "grid")
+    related = ("category", "grid", "sector", "position")
+    open_qs = events(user, "events.my_grid").filter(status__in=OPEN_STATUSES).select_related(*related)
     open_events = list(work_order(open_qs)[:30])
-    mine = list(events(user, "events.my_grid").filter(reporter_user=user).select_related("category", "grid")
+    mine = list(events(user, "events.my_grid").filter(reporter_user=user).select_related(*related)
                 .order_by("-reported_at")[:10])
     tasks_qs = restrict(user, "events.screening", ScreeningTask).filter(done=False).select_related("plan", "grid")
     if grid_ids:
@@ -134,7 +135,7 @@ def my_grid(user) -> dict:
 
 
 def event_list(user, data: dict, *, action: str = "events.view"):
-    qs = events(user, action).select_related("category", "grid", "sector", "position")
+    qs = events(user, action).select_related("category", "category__parent", "grid", "sector", "position")
     status = data.get("status")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -220,16 +221,13 @@ ACTION_LABELS = {
 }
 
 
-def timeline(event, dispatch_ids=(), escalation_ids=()) -> list:
-    """The event's full history from the audit chain (the event and its dispatches/escalations): one query."""
+def timeline(event) -> list:
+    """The event's full history from the audit chain, oldest first: one query. Dispatches, escalations,
+    notes, supervisions and ratings are all recorded against the event itself."""
     from audit.models import AuditEntry
 
-    cond = Q(object_type="events.event", object_id=str(event.pk))
-    if dispatch_ids:
-        cond |= Q(object_type="events.dispatch", object_id__in=[str(i) for i in dispatch_ids])
-    if escalation_ids:
-        cond |= Q(object_type="events.escalation", object_id__in=[str(i) for i in escalation_ids])
-    entries = list(AuditEntry.objects.filter(cond).order_by("seq").only(
+    entries = list(AuditEntry.objects.filter(object_type="events.event", object_id=str(event.pk)).order_by(
+        "seq").only(
         "seq", "at", "actor_name", "role", "action", "reason", "after", "files", "channel", "hash"))
     for e in entries:
         e.label = ACTION_LABELS.get(e.action, e.action)

@@ -308,8 +308,8 @@ def event_transition(*, event: Event, action: str, actor, reason: str = "", data
                            and (rule.position_id is None or rule.position_id == getattr(position, "pk", None))),
             dispatched_by=actor,
         )
-        record(action="events.dispatch.create", obj=dispatch, actor=actor, reason=reason,
-               after={"event": event.pk, "sector": dispatch.sector_id, "position": dispatch.position_id,
+        record(action="events.dispatch.create", obj=event, actor=actor, reason=reason,
+               after={"dispatch": dispatch.pk, "sector": dispatch.sector_id, "position": dispatch.position_id,
                       "holder": holder.pk if holder else None, "kind": dispatch.kind, "note": note})
         if holder is not None and holder.user_id:
             user = holder.user
@@ -333,8 +333,8 @@ def event_transition(*, event: Event, action: str, actor, reason: str = "", data
         esc = Escalation.objects.create(town=event.town, event=event, from_level=previous_level,
                                         to_level=Level.DISTRICT, department=data["department"], reason=reason,
                                         by=actor)
-        record(action="events.escalation.create", obj=esc, actor=actor, reason=reason,
-               after={"event": event.pk, "from": previous_level, "to": Level.DISTRICT,
+        record(action="events.escalation.create", obj=event, actor=actor, reason=reason,
+               after={"escalation": esc.pk, "from": previous_level, "to": Level.DISTRICT,
                       "department": data["department"]})
     if checked:
         stage = PhotoStage.RESULT if action in ("resolve", "settle", "answer") else PhotoStage.PROGRESS
@@ -548,11 +548,15 @@ def routing_rule_set(*, town, category, sector, actor, position=None, village=No
 
 
 @transaction.atomic
-def routing_rule_delete(*, rule: RoutingRule, actor, reason: str = "") -> None:
+def routing_rule_toggle(*, rule: RoutingRule, active: bool, actor, reason: str = "") -> RoutingRule:
     require(actor, "events.configure")
-    before = snapshot(rule)
-    record(action="events.routing_rule.delete", obj=rule, actor=actor, before=before, reason=reason)
-    rule.delete()
+    if rule.active == bool(active):
+        return rule
+    rule.active = bool(active)
+    rule.save(update_fields=["active"])
+    record(action="events.routing_rule.enable" if active else "events.routing_rule.disable", obj=rule,
+           actor=actor, reason=reason, before={"active": not active}, after={"active": bool(active)})
+    return rule
 
 
 @transaction.atomic

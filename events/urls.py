@@ -1,2 +1,44 @@
+from django.urls import path
+
+from . import views
+
 app_name = "events"
-urlpatterns = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("list/", views.event_list, name="list"),
+    path("stats/", views.statistics, name="stats"),
+    path("map/", views.event_map, name="map"),
+    path("map/data/", views.map_data, name="map_data"),
+    path("tasks/", views.my_tasks, name="my_tasks"),
+    path("grid/", views.my_grid, name="my_grid"),
+    path("report/", views.report, name="report"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/", views.act, name="act"),
+    path("<int:pk>/note/", views.note, name="note"),
+    path("<int:pk>/pin/", views.pin, name="pin"),
+    path("<int:pk>/supervise/", views.supervise, name="supervise"),
+    path("<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("<int:pk>/contact/", views.contact, name="contact"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("settings/categories/", views.categories, name="categories"),
+    path("settings/categories/<int:pk>/", views.category_edit, name="category_edit"),
+    path("settings/rules/", views.rules, name="rules"),
+    path("settings/rules/<int:pk>/toggle/", views.rule_toggle, name="rule_toggle"),
+    path("settings/grid-tasks/", views.task_types, name="task_types"),
+    path("settings/grid-tasks/<int:pk>/", views.task_types, name="task_type_edit"),
+    path("settings/api-keys/", views.api_keys, name="api_keys"),
+    path("settings/api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/plans/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/tasks/<int:pk>/done/", views.task_complete, name="task_complete"),
+    path("hazards/", views.hazards, name="hazards"),
+    path("hazards/new/", views.hazard_create, name="hazard_create"),
+    path("hazards/<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("hazards/<int:pk>/act/", views.hazard_act, name="hazard_act"),
+    path("hazards/photos/<int:pk>/", views.hazard_photo, name="hazard_photo"),
+    path("operations/", views.operations, name="operations"),
+    path("operations/new/", views.operation_create, name="operation_create"),
+    path("operations/<int:pk>/", views.operation_detail, name="operation_detail"),
+]

@@ -88,3 +88,12 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
     name = "12345热线"
     key_hash = factory.Sequence(lambda n: f"{n:064d}")
     prefix = "abcdefgh"
+
+
+class GridTaskTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GridTaskType
+
+    town = factory.SubFactory(f.TownFactory)
+    code = factory.Sequence(lambda n: f"task{n}")
+    name = factory.Sequence(lambda n: f"准入事项{n}")

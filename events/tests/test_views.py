@@ -1,0 +1,160 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from events import services
+from events.models import Event, EventStatus
+from events.tests.conftest import png
+
+pytestmark = pytest.mark.django_db
+
+
+def _many_events(world, n=25):
+    for i in range(n):
+        e = services.event_report(town=world.town, category=world.category, title=f"事件{i}", description="描述",
+                                  channel="grid_worker", actor=world.grid_worker, lat=30.05, lng=108.05,
+                                  urgent=i % 7 == 0, photos=[png()] if i % 5 == 0 else ())
+        if i % 3 == 0:
+            services.event_transition(event=e, action="dispatch", actor=world.dispatcher,
+                                      data={"sector": world.sector, "position": world.position})
+        if i % 6 == 0:
+            services.event_transition(event=e, action="resolve", actor=world.holder, data={"result": "已处理"})
+
+
+@pytest.mark.parametrize("name,who", [
+    ("events:board", "dispatcher"), ("events:list", "dispatcher"), ("events:stats", "leader"),
+    ("events:map", "dispatcher"), ("events:my_tasks", "holder"), ("events:my_grid", "grid_worker"),
+    ("events:report", "grid_worker"), ("events:hazards", "dispatcher"), ("events:operations", "dispatcher"),
+    ("events:campaigns", "dispatcher"), ("events:categories", "dispatcher"), ("events:rules", "dispatcher"),
+])
+def test_pages_within_ten_queries(world, client, name, who, django_assert_max_num_queries):
+    _many_events(world)
+    client.force_login(getattr(world, who))
+    client.get(reverse("core:home"))  # the session write happens once a minute, not on every page
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_detail_within_ten_queries_for_each_actor(world, client, django_assert_max_num_queries):
+    _many_events(world, 4)
+    event = Event.objects.filter(status=EventStatus.DISPATCHED).first()
+    for user in (world.dispatcher, world.holder, world.leader, world.grid_worker):
+        client.force_login(user)
+        client.get(reverse("core:home"))
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("events:detail", args=[event.pk]))
+        assert response.status_code == 200
+    reported = Event.objects.filter(status=EventStatus.REPORTED).first()
+    client.force_login(world.dispatcher)
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("events:detail", args=[reported.pk])).status_code == 200
+
+
+def test_board_htmx_partial(world, client):
+    _many_events(world, 3)
+    client.force_login(world.dispatcher)
+    response = client.get(reverse("events:board"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"<html" not in response.content and b"queue-intake" in response.content
+
+
+def test_report_form_bad_input_and_double_submit(world, client):
+    client.force_login(world.grid_worker)
+    url = reverse("events:report")
+    page = client.get(url)
+    assert 'capture="environment"' in page.content.decode()
+    before = AuditEntry.objects.count()
+    response = client.post(url, {"title": "路灯坏了", "description": "三盏路灯不亮", "token": "t1"})
+    assert response.status_code == 200 and "请选择事件分类" in response.content.decode()
+    response = client.post(url, {"category": world.category.pk, "title": "路灯坏了", "description": "三盏不亮",
+                                 "token": "t1", "photos": [SimpleUploadedFile("a.txt", b"hello")]})
+    assert "不是图片文件" in response.content.decode()
+    response = client.post(url, {"category": world.category.pk, "title": "路灯坏了", "description": "三盏不亮",
+                                 "token": "t1", "lat": "35.0", "lng": "100.0"})
+    assert "不在" in response.content.decode()
+    assert Event.objects.count() == 0 and AuditEntry.objects.count() == before
+    data = {"category": world.category.pk, "title": "路灯坏了", "description": "三盏不亮", "token": "t1",
+            "lat": "30.05", "lng": "108.05", "photos": [png()]}
+    response = client.post(url, data)
+    event = Event.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("events:detail", args=[event.pk])
+    assert event.grid == world.grid and event.photos.count() == 1
+    data["photos"] = [png()]
+    response = client.post(url, data, follow=True)
+    assert Event.objects.count() == 1 and "请勿重复提交" in response.content.decode()
+
+
+def test_act_flow_through_views(world, client):
+    event = services.event_report(town=world.town, category=world.category, title="井盖缺失", description="危险",
+                                  channel="grid_worker", actor=world.grid_worker)
+    client.force_login(world.dispatcher)
+    detail = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert 'data-testid="act-dispatch"' in detail and "按规则建议" in detail
+    client.post(reverse("events:act", args=[event.pk]), {"action": "dispatch", "position": world.position.pk})
+    event.refresh_from_db()
+    assert event.status == EventStatus.DISPATCHED and event.position == world.position
+    client.force_login(world.holder)
+    assert event.title in client.get(reverse("events:my_tasks")).content.decode()
+    response = client.post(reverse("events:act", args=[event.pk]), {"action": "resolve", "result": ""}, follow=True)
+    assert "请填写处置结果" in response.content.decode()
+    client.post(reverse("events:act", args=[event.pk]), {"action": "resolve", "result": "已加盖"})
+    event.refresh_from_db()
+    assert event.status == EventStatus.RESOLVED
+    client.force_login(world.backup)  # not in charge any more; cannot act on it
+    assert client.post(reverse("events:act", args=[event.pk]), {"action": "verify"}).status_code == 403
+
+
+def test_export_is_audited_and_masks_nothing_it_should_not_show(world, client):
+    services.event_report(town=world.town, category=world.category, title="井盖缺失", description="危险",
+                          channel="grid_worker", actor=world.grid_worker, reporter_phone="13800001111")
+    client.force_login(world.dispatcher)
+    response = client.get(reverse("events:list") + "?export=xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert AuditEntry.objects.filter(action="events.event.export").exists()
+
+
+def test_contact_reveal_is_audited(world, client):
+    event = services.event_report(town=world.town, category=world.category, title="噪音", description="夜间施工",
+                                  channel="hotline", actor=world.dispatcher, reporter_name="王小明",
+                                  reporter_phone="13800001111")
+    client.force_login(world.dispatcher)
+    page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "13800001111" not in page and "138****1111" in page
+    page = client.post(reverse("events:contact", args=[event.pk]), follow=True).content.decode()
+    assert "13800001111" in page
+    assert AuditEntry.objects.filter(action="events.event.contact_read", object_id=str(event.pk)).exists()
+
+
+def test_grid_worker_sees_only_own_grid(world, client):
+    services.event_report(town=world.town, category=world.category, title="第一网格事件", description="x",
+                          channel="centre", actor=world.dispatcher, lat=30.05, lng=108.05)
+    services.event_report(town=world.town, category=world.category, title="第二网格事件", description="x",
+                          channel="centre", actor=world.dispatcher, lat=30.05, lng=108.15)
+    client.force_login(world.grid_worker)
+    page = client.get(reverse("events:my_grid")).content.decode()
+    assert "第一网格事件" in page and "第二网格事件" not in page
+    other = Event.objects.get(title="第二网格事件")
+    assert client.get(reverse("events:detail", args=[other.pk])).status_code == 404
+
+
+def test_hazard_flow_with_photos(world, client):
+    client.force_login(world.dispatcher)
+    response = client.post(reverse("events:hazard_create"), {"title": "急弯无警示", "kind": "road",
+                                                              "description": "K3+200 急弯", "photos": [png()]})
+    from events.models import Hazard
+
+    hazard = Hazard.objects.get()
+    assert response.status_code == 302 and hazard.photos.count() == 1
+    url = reverse("events:hazard_act", args=[hazard.pk])
+    response = client.post(url, {"action": "order"}, follow=True)
+    assert "请填写整改期限" in response.content.decode()
+    client.post(url, {"action": "order", "deadline": "2099-01-01", "responsible": "交通办"})
+    client.post(url, {"action": "start"})
+    response = client.post(url, {"action": "rectified"}, follow=True)
+    assert "请上传整改后照片" in response.content.decode()
+    client.post(url, {"action": "rectified", "photos": [png("after.png")]})
+    client.post(url, {"action": "verify"})
+    hazard.refresh_from_db()
+    assert hazard.status == "verified" and hazard.photos.filter(stage="after").count() == 1

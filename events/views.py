@@ -1,0 +1,724 @@
+"""Thin views: parse input, call a selector or a service, render. Domain errors become messages."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.scope import can, get_in_scope, require, restrict
+from audit.services import record
+from core.errors import DomainError
+from core.exports import xlsx_response
+
+from . import selectors, services
+from .forms import (
+    ActForm,
+    ApiKeyForm,
+    CampaignForm,
+    CategoryForm,
+    DateRangeForm,
+    EscalateForm,
+    EventFilterForm,
+    HazardActForm,
+    HazardFilterForm,
+    HazardForm,
+    NoteForm,
+    OperationForm,
+    PlanForm,
+    ReportForm,
+    RuleForm,
+    SuperviseForm,
+    TaskForm,
+    TaskTypeForm,
+)
+from .models import (
+    ApiKey,
+    Campaign,
+    Category,
+    Channel,
+    EventPhoto,
+    EventStatus,
+    GridTaskType,
+    Hazard,
+    HazardPhoto,
+    HazardStatus,
+    Priority,
+    RoutingRule,
+    ScreeningPlan,
+    ScreeningTask,
+)
+from .procedure import EVENT, FORM_ACTIONS, HAZARD, INTERNAL_ACTIONS
+
+PAGE_SIZE = 30
+
+
+def _page(request, qs, size=PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _town(request):
+    town = request.user.town
+    if town is None:
+        raise PermissionDenied(_("区县账号不能在镇街登记数据。"))
+    return town
+
+
+def _error(request, exc: DomainError):
+    messages.error(request, str(exc))
+
+
+def _grids(user, action):
+    from org.models import Grid
+
+    return restrict(user, action, Grid).filter(active=True).select_related("village").order_by("code")
+
+
+# --- the centre ---------------------------------------------------------------------------------
+
+@login_required
+def board(request):
+    data = selectors.board(request.user)
+    template = "events/_board.html" if request.htmx else "events/board.html"
+    return render(request, template, {"title": _("指挥中心调度台"), **data})
+
+
+@login_required
+def event_list(request):
+    require(request.user, "events.view")
+    town_filter = {"town_id": request.user.town_id} if request.user.town_id else {
+        "town__district_id": request.user.district_id}
+    form = EventFilterForm(request.GET or None,
+                           categories=Category.objects.filter(**town_filter).select_related("parent"),
+                           grids=_grids(request.user, "events.view"))
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = selectors.event_list(request.user, data)
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "events.export")
+        record(action="events.event.export", actor=request.user, town=request.user.town,
+               after={"filter": {k: str(v) for k, v in data.items() if v}})
+        rows = ([e.tracking_code, e.reported_at, e.get_channel_display(), str(e.category), e.title,
+                 e.grid.name if e.grid_id else "", e.get_status_display(), _("是") if e.urgent else "",
+                 e.sector.name if e.sector_id else "", e.position.name if e.position_id else "", e.due_at,
+                 e.resolved_at, e.get_settlement_level_display(), e.rating or "", e.result]
+                for e in qs[:20000])
+        return xlsx_response(f"events-{timezone.localdate():%Y%m%d}", _("事件台账"), [
+            _("查询码"), _("上报时间"), _("渠道"), _("分类"), _("标题"), _("网格"), _("状态"), _("紧急"), _("承办板块"),
+            _("承办岗位"), _("时限"), _("办结时间"), _("化解层级"), _("满意度"), _("处置结果")], rows,
+            note=_("导出时间 {t}").format(t=timezone.localtime().strftime("%Y-%m-%d %H:%M")))
+    return render(request, "events/list.html", {"title": _("事件台账"), "form": form, "page_obj": _page(request, qs),
+                                                "can_export": can(request.user, "events.export")})
+
+
+@login_required
+def statistics(request):
+    form = DateRangeForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    stats = selectors.statistics(request.user, date_from=data.get("date_from"), date_to=data.get("date_to"))
+    return render(request, "events/stats.html", {"title": _("事件统计分析"), "form": form, "stats": stats,
+                                                 "stats_json": json.dumps(stats, ensure_ascii=False, default=str)})
+
+
+@login_required
+def event_map(request):
+    require(request.user, "events.view")
+    grids = _grids(request.user, "events.view")
+    features = [{"type": "Feature", "geometry": g.boundary, "properties": {"name": g.name}}
+                for g in grids if g.boundary]
+    points = selectors.map_points(request.user)
+    return render(request, "events/map.html", {"title": _("事件地图"), "grids_json": json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+        "points_json": json.dumps(points, ensure_ascii=False), "count": len(points)})
+
+
+# --- post holders and grid workers ----------------------------------------------------------------
+
+@login_required
+def my_tasks(request):
+    done = request.GET.get("tab") == "done"
+    qs = selectors.my_tasks(request.user, done=done)
+    return render(request, "events/my_tasks.html", {"title": _("我的待办"), "page_obj": _page(request, qs),
+                                                    "done": done, "now": timezone.now()})
+
+
+@login_required
+def my_grid(request):
+    require(request.user, "events.my_grid")
+    data = selectors.my_grid(request.user)
+    return render(request, "events/my_grid.html", {"title": _("我的网格"), **data, "now": timezone.now()})
+
+
+@login_required
+def report(request):
+    require(request.user, "events.report")
+    town = _town(request)
+    categories = selectors.leaf_categories(town)
+    staff_channels = can(request.user, "events.triage")
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, categories=categories, staff_channels=staff_channels)
+        if form.is_valid():
+            d = form.cleaned_data
+            channel = d.get("channel") or (Channel.CENTRE if staff_channels else Channel.GRID_WORKER)
+            try:
+                event = services.event_report(
+                    town=town, category=d.get("category"), title=d.get("title") or "",
+                    description=d.get("description") or "", channel=channel, actor=request.user,
+                    lat=d.get("lat"), lng=d.get("lng"), address=d.get("address") or "", urgent=d.get("urgent"),
+                    reporter_name=d.get("reporter_name") or "", reporter_phone=d.get("reporter_phone") or "",
+                    photos=request.FILES.getlist("photos"), client_key=d.get("token") or "",
+                    settle_result=(d.get("result") or "").strip() if d.get("settle") else "")
+            except services.DuplicateSubmission as exc:
+                messages.warning(request, str(exc))
+                return redirect("events:detail", pk=exc.event.pk)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("事件已上报，查询码 {code}。").format(code=event.tracking_code))
+                return redirect("events:detail", pk=event.pk)
+    else:
+        form = ReportForm(initial={"token": uuid.uuid4().hex}, categories=categories, staff_channels=staff_channels)
+    grids = _grids(request.user, "events.report")
+    features = [{"type": "Feature", "geometry": g.boundary, "properties": {"name": g.name}}
+                for g in grids if g.boundary]
+    return render(request, "events/report.html", {
+        "title": _("上报事件"), "form": form,
+        "grids_json": json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+        "centre": [town.centre_lat, town.centre_lng] if town.centre_lat is not None else None,
+        "settleable": json.dumps([c.pk for c in categories if c.spot_settleable]),
+        "can_settle": can(request.user, "events.settle"),
+    })
+
+
+# --- one event ------------------------------------------------------------------------------------
+
+def _dispatch_options(event):
+    from org.models import Position
+
+    positions = list(Position.objects.filter(town_id=event.town_id, active=True).select_related("sector")
+                     .order_by("sector__order", "order", "code"))
+    sectors = {}
+    for p in positions:
+        sectors.setdefault(p.sector_id, p.sector)
+    return positions, list(sectors.values())
+
+
+@login_required
+def detail(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    user = request.user
+    available = [t for t in EVENT.available(event, user) if t.action not in INTERNAL_ACTIONS]
+    handler_actions = {"start", "return", "resolve"}
+    if any(t.action in handler_actions for t in available):
+        from .procedure import is_handler
+
+        if not is_handler(event, user):
+            available = [t for t in available if t.action not in handler_actions]
+    if event.level not in ("grid", "village"):
+        available = [t for t in available if t.action != "settle"]
+    wants_dispatch = any(t.action in ("dispatch", "redispatch") for t in available)
+    positions, sectors = _dispatch_options(event) if wants_dispatch else ([], [])
+    suggestion = services.suggest_route(event) if wants_dispatch else None
+    photos = list(event.photos.all())
+    context = {
+        "title": event.title, "event": event, "photos": photos, "timeline": selectors.timeline(event),
+        "transitions": available, "form_actions": FORM_ACTIONS, "positions": positions, "sectors": sectors,
+        "suggestion": suggestion, "can_pin": can(user, "events.pin"), "can_supervise": can(user, "events.supervise")
+        and event.is_open, "can_note": event.status in (EventStatus.DISPATCHED, EventStatus.IN_PROGRESS)
+        and can(user, "events.handle") and any(t.action == "resolve" for t in available),
+        "can_escalate": can(user, "events.escalate") and event.status == EventStatus.REPORTED
+        and event.level in ("grid", "village"),
+        "can_contact": can(user, "events.contact") and bool(event.reporter_phone or event.reporter_name),
+        "contact": request.session.pop(f"event-contact-{event.pk}", None),
+        "escalate_form": EscalateForm(), "priorities": Priority.choices,
+    }
+    return render(request, "events/detail.html", context)
+
+
+@login_required
+@require_POST
+def act(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请求无效。"))
+        return redirect("events:detail", pk=pk)
+    d = form.cleaned_data
+    action = d["action"]
+    if action in INTERNAL_ACTIONS or action not in EVENT.transitions:
+        raise PermissionDenied(action)
+    if EVENT.get(action).permission:
+        require(request.user, EVENT.get(action).permission)
+    data = {"result": d.get("result") or ""}
+    if action in ("dispatch", "redispatch"):
+        from org.models import Position, Sector
+
+        position = Position.objects.filter(town_id=event.town_id, pk=d.get("position")).select_related(
+            "sector", "primary_holder", "backup_holder").first() if d.get("position") else None
+        sector = position.sector if position else Sector.objects.filter(town_id=event.town_id,
+                                                                        pk=d.get("sector") or 0).first()
+        data.update({"position": position, "sector": sector, "kind": d.get("kind") or "internal",
+                     "note": d.get("reason") or ""})
+    if action == "accept":
+        if d.get("priority"):
+            data["priority"] = d["priority"]
+        if "urgent" in request.POST:
+            data["urgent"] = d.get("urgent")
+    if action == "transfer":
+        data["department"] = d.get("department") or ""
+    try:
+        services.event_transition(event=event, action=action, actor=request.user, reason=d.get("reason") or "",
+                                  data=data, photos=request.FILES.getlist("photos"))
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        label = EVENT.get(action).label
+        messages.success(request, _("已{action}。").format(action=label))
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def note(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    require(request.user, "events.handle")
+    form = NoteForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.event_add_note(event=event, text=form.cleaned_data["text"], actor=request.user,
+                                    photos=request.FILES.getlist("photos"))
+            messages.success(request, _("办理记录已保存。"))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("请填写办理情况。"))
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def pin(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    services.event_pin(event=event, pinned=not event.pinned, actor=request.user)
+    return redirect(request.POST.get("next") or reverse("events:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def supervise(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    require(request.user, "events.supervise")
+    form = SuperviseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_supervise(event=event, instruction=form.cleaned_data["instruction"], actor=request.user,
+                                     due_at=form.cleaned_data.get("due_at"))
+            messages.success(request, _("已督办。"))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("请填写督办意见。"))
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def escalate(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    require(request.user, "events.escalate")
+    form = EscalateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.event_escalate(event=event, to_level=form.cleaned_data["to_level"],
+                                    reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("已逐级上报。"))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("请选择层级并填写上报理由。"))
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def contact(request, pk):
+    """Reveal the reporter's contact details: audited (personal-data read)."""
+    event = selectors.event_detail(request.user, pk)
+    require(request.user, "events.contact")
+    record(action="events.event.contact_read", obj=event, actor=request.user)
+    request.session[f"event-contact-{event.pk}"] = {"name": event.reporter_name, "phone": event.reporter_phone}
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+def photo(request, pk):
+    item = get_in_scope(request.user, "events.view", EventPhoto, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件不存在。"))
+    return FileResponse(handle, content_type=item.content_type or "application/octet-stream")
+
+
+# --- configuration --------------------------------------------------------------------------------
+
+@login_required
+def categories(request):
+    require(request.user, "events.configure")
+    town = _town(request)
+    form = CategoryForm(request.POST or None, town=town)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_create(town=town, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("分类已添加。"))
+            return redirect("events:categories")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    items = restrict(request.user, "events.configure", Category).select_related("parent").order_by(
+        "parent__order", "parent_id", "order", "code")
+    return render(request, "events/categories.html", {"title": _("事件分类与时限"), "form": form, "items": items})
+
+
+@login_required
+def category_edit(request, pk):
+    category = get_in_scope(request.user, "events.configure", Category, pk=pk)
+    form = CategoryForm(request.POST or None, instance=category, town=category.town)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = {k: form.cleaned_data[k] for k in form.changed_data}
+            # the ModelForm already wrote the cleaned values onto the instance; reload before the service
+            category.refresh_from_db()
+            services.category_update(category=category, actor=request.user, **changes)
+            messages.success(request, _("分类已保存。"))
+            return redirect("events:categories")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "events/form.html", {"title": _("编辑分类：{name}").format(name=category.name),
+                                                "form": form, "back": reverse("events:categories")})
+
+
+@login_required
+def rules(request):
+    require(request.user, "events.configure")
+    town = _town(request)
+    form = RuleForm(request.POST or None, town=town)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.routing_rule_set(town=town, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("分拨规则已保存。"))
+            return redirect("events:rules")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    items = restrict(request.user, "events.configure", RoutingRule).select_related(
+        "category", "category__parent", "village", "grid", "sector", "position").order_by("category__code")
+    return render(request, "events/rules.html", {"title": _("分拨规则"), "form": form, "items": items})
+
+
+@login_required
+@require_POST
+def rule_toggle(request, pk):
+    rule = get_in_scope(request.user, "events.configure", RoutingRule, pk=pk)
+    services.routing_rule_toggle(rule=rule, active=not rule.active, actor=request.user)
+    messages.success(request, _("分拨规则已启用。") if rule.active else _("分拨规则已停用。"))
+    return redirect("events:rules")
+
+
+@login_required
+def task_types(request, pk=None):
+    require(request.user, "events.configure")
+    town = _town(request)
+    instance = get_in_scope(request.user, "events.configure", GridTaskType, pk=pk) if pk else None
+    initial = ({"code": instance.code, "name": instance.name, "basis": instance.basis,
+                "description": instance.description, "admitted": instance.admitted, "order": instance.order}
+               if instance else None)
+    form = TaskTypeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            data["order"] = data.get("order") or 0
+            services.grid_task_type_save(town=town, actor=request.user, instance=instance, **data)
+            messages.success(request, _("网格准入事项已保存。"))
+            return redirect("events:task_types")
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    items = restrict(request.user, "events.configure", GridTaskType).order_by("order", "code")
+    return render(request, "events/task_types.html", {"title": _("网格准入事项清单"), "form": form, "items": items,
+                                                      "instance": instance})
+
+
+@login_required
+def api_keys(request):
+    require(request.user, "events.api_keys")
+    town = _town(request)
+    form = ApiKeyForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _key, raw = services.apikey_create(town=town, name=form.cleaned_data["name"], actor=request.user)
+            form = ApiKeyForm()
+        except DomainError as exc:
+            form.add_error("name", str(exc))
+    items = restrict(request.user, "events.api_keys", ApiKey).order_by("-active", "name")
+    return render(request, "events/api_keys.html", {"title": _("Open311 接入密钥"), "form": form, "items": items,
+                                                    "raw": raw})
+
+
+@login_required
+@require_POST
+def api_key_revoke(request, pk):
+    key = get_in_scope(request.user, "events.api_keys", ApiKey, pk=pk)
+    services.apikey_revoke(key=key, actor=request.user)
+    messages.success(request, _("密钥已停用。"))
+    return redirect("events:api_keys")
+
+
+# --- campaigns, screening, hazards, operations ------------------------------------------------------
+
+def _campaign_choice(user, value):
+    if not value:
+        return None
+    return restrict(user, "events.campaign_view", Campaign).filter(pk=value).first()
+
+
+@login_required
+def campaigns(request):
+    qs = selectors.campaigns(request.user)
+    can_manage = can(request.user, "events.campaign_manage")
+    form = CampaignForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        require(request.user, "events.campaign_manage")
+        if form.is_valid():
+            try:
+                campaign = services.campaign_create(town=_town(request), actor=request.user, **form.cleaned_data)
+                messages.success(request, _("专项整治已创建。"))
+                return redirect("events:campaign_detail", pk=campaign.pk)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "events/campaigns.html", {"title": _("专项整治"), "page_obj": _page(request, qs),
+                                                     "form": form})
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = selectors.campaign_detail(request.user, pk)
+    plans = selectors.plan_completion(list(selectors.screening_plans(request.user, campaign)))
+    ops = list(selectors.operations(request.user, {"campaign": campaign}).only(
+        "pk", "date", "title", "location", "staff_count", "vehicles_checked", "hazards_found", "town_id",
+        "campaign_id")[:50])
+    hazard_counts = {r["status"]: r["n"] for r in selectors.hazards(request.user, {"campaign": campaign}).order_by()
+                     .values("status").annotate(n=Count("pk"))}
+    can_manage = can(request.user, "events.campaign_manage")
+    task_types = list(restrict(request.user, "events.view", GridTaskType).filter(admitted=True)) if can_manage else []
+    return render(request, "events/campaign_detail.html", {
+        "title": campaign.name, "campaign": campaign, "plans": plans, "operations": ops,
+        "operations_n": len(ops), "hazard_counts": [(HazardStatus(s).label, hazard_counts.get(s, 0))
+                                                    for s in HazardStatus.values],
+        "hazards_verified": hazard_counts.get(HazardStatus.VERIFIED, 0), "hazards_n": sum(hazard_counts.values()),
+        "plan_form": PlanForm() if can_manage else None, "task_types": task_types})
+
+
+@login_required
+@require_POST
+def plan_create(request, pk):
+    campaign = selectors.campaign_detail(request.user, pk)
+    require(request.user, "events.campaign_manage")
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        task_type = GridTaskType.objects.filter(town_id=campaign.town_id, pk=d.get("task_type") or 0).first()
+        try:
+            plan = services.screening_plan_create(town=campaign.town, campaign=campaign, month=d["month"],
+                                                  title=d["title"], content=d.get("content") or "",
+                                                  task_type=task_type, actor=request.user)
+            messages.success(request, _("排查计划已下发到各网格。"))
+            return redirect("events:plan_detail", pk=plan.pk)
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("请填写月份和排查主题。"))
+    return redirect("events:campaign_detail", pk=pk)
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_in_scope(request.user, "events.campaign_view", ScreeningPlan.objects.select_related(
+        "campaign", "task_type"), pk=pk)
+    tasks = list(restrict(request.user, "events.campaign_view", ScreeningTask).filter(plan=plan).select_related(
+        "grid", "grid__village", "done_by").order_by("grid__code"))
+    done = sum(1 for t in tasks if t.done)
+    return render(request, "events/plan_detail.html", {
+        "title": str(plan), "plan": plan, "tasks": tasks, "done": done,
+        "rate": round(100 * done / len(tasks)) if tasks else 0, "task_form": TaskForm(),
+        "can_complete": can(request.user, "events.screening")})
+
+
+@login_required
+@require_POST
+def task_complete(request, pk):
+    task = get_in_scope(request.user, "events.screening", ScreeningTask, pk=pk)
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.screening_task_complete(task=task, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("排查任务已完成。"))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("数量须为非负整数。"))
+    return redirect(request.POST.get("next") or reverse("events:plan_detail", args=[task.plan_id]))
+
+
+@login_required
+def hazards(request):
+    form = HazardFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = selectors.hazards(request.user, data)
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "events.export")
+        record(action="events.hazard.export", actor=request.user, town=request.user.town,
+               after={"filter": {k: str(v) for k, v in data.items() if v}})
+        rows = ([h.code, h.title, h.get_kind_display(), h.grid.name if h.grid_id else "", h.location, h.found_on,
+                 h.get_status_display(), h.responsible, h.deadline, h.rectified_on, h.verified_on, h.measures]
+                for h in qs[:20000])
+        return xlsx_response(f"hazards-{timezone.localdate():%Y%m%d}", _("隐患台账"), [
+            _("编号"), _("隐患名称"), _("类别"), _("网格"), _("位置"), _("发现日期"), _("状态"), _("责任单位/人"),
+            _("整改期限"), _("整改完成"), _("验收日期"), _("整改措施")], rows)
+    return render(request, "events/hazards.html", {
+        "title": _("隐患台账"), "form": form, "page_obj": _page(request, qs),
+        "can_report": can(request.user, "events.hazard_report"), "can_export": can(request.user, "events.export"),
+        "today": timezone.localdate()})
+
+
+@login_required
+def hazard_create(request):
+    require(request.user, "events.hazard_report")
+    town = _town(request)
+    form = HazardForm(request.POST or None, request.FILES or None)
+    grids = list(_grids(request.user, "events.hazard_report"))
+    campaign_list = list(restrict(request.user, "events.campaign_view", Campaign).order_by("-start_date")[:50])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        grid = next((g for g in grids if g.pk == d.get("grid")), None)
+        campaign = next((c for c in campaign_list if c.pk == d.get("campaign")), None)
+        try:
+            hazard = services.hazard_report(town=town, title=d["title"], kind=d["kind"], description=d["description"],
+                                            grid=grid, location=d.get("location") or "", found_on=d.get("found_on"),
+                                            campaign=campaign, actor=request.user,
+                                            photos=request.FILES.getlist("photos"))
+            messages.success(request, _("隐患已登记：{code}。").format(code=hazard.code))
+            return redirect("events:hazard_detail", pk=hazard.pk)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "events/hazard_form.html", {"title": _("登记隐患"), "form": form, "grids": grids,
+                                                       "campaigns": campaign_list})
+
+
+@login_required
+def hazard_detail(request, pk):
+    hazard = get_in_scope(request.user, "events.hazard_view", Hazard.objects.select_related(
+        "grid", "campaign", "operation", "event"), pk=pk)
+    from audit.models import AuditEntry
+
+    history = list(AuditEntry.objects.filter(object_type="events.hazard", object_id=str(hazard.pk)).order_by("seq")
+                   .only("seq", "at", "actor_name", "action", "reason", "files"))
+    return render(request, "events/hazard_detail.html", {
+        "title": hazard.title, "hazard": hazard, "photos": list(hazard.photos.all()), "history": history,
+        "transitions": HAZARD.available(hazard, request.user), "form": HazardActForm()})
+
+
+@login_required
+@require_POST
+def hazard_act(request, pk):
+    hazard = get_in_scope(request.user, "events.hazard_view", Hazard, pk=pk)
+    action = request.POST.get("action", "")
+    if action not in HAZARD.transitions:
+        raise PermissionDenied(action)
+    if HAZARD.get(action).permission:
+        require(request.user, HAZARD.get(action).permission)
+    form = HazardActForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.hazard_transition(hazard=hazard, action=d["action"], actor=request.user, reason=d.get("reason")
+                                       or "", data={"deadline": d.get("deadline"), "responsible": d.get("responsible"),
+                                                    "measures": d.get("measures")},
+                                       photos=request.FILES.getlist("photos"))
+            messages.success(request, _("已{action}。").format(action=HAZARD.get(d["action"]).label))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("请求无效。"))
+    return redirect("events:hazard_detail", pk=pk)
+
+
+@login_required
+def hazard_photo(request, pk):
+    item = get_in_scope(request.user, "events.hazard_view", HazardPhoto, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件不存在。"))
+    return FileResponse(handle, content_type=item.content_type or "application/octet-stream")
+
+
+@login_required
+def operations(request):
+    form = DateRangeForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    qs = selectors.operations(request.user, data)
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "events.export")
+        record(action="events.operation.export", actor=request.user, town=request.user.town,
+               after={"filter": {k: str(v) for k, v in data.items() if v}})
+        rows = ([o.date, o.title, o.location, "、".join(o.unit_list), o.leader, o.staff_count, o.vehicles_checked,
+                 o.places_checked, o.violations, o.hazards_found, o.follow_ups] for o in qs[:20000])
+        return xlsx_response(f"joint-operations-{timezone.localdate():%Y%m%d}", _("联合执法行动台账"), [
+            _("日期"), _("行动名称"), _("地点/路段"), _("参与单位"), _("带队人"), _("出动人数"), _("检查车辆"),
+            _("检查场所"), _("查处违法行为"), _("发现隐患"), _("后续跟进")], rows)
+    return render(request, "events/operations.html", {
+        "title": _("联合执法行动"), "form": form, "page_obj": _page(request, qs),
+        "can_record": can(request.user, "events.operation_manage"), "can_export": can(request.user, "events.export")})
+
+
+@login_required
+def operation_create(request):
+    require(request.user, "events.operation_manage")
+    town = _town(request)
+    form = OperationForm(request.POST or None)
+    campaign_list = list(restrict(request.user, "events.campaign_view", Campaign).order_by("-start_date")[:50])
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        d["campaign"] = next((c for c in campaign_list if c.pk == d.get("campaign")), None)
+        try:
+            op = services.operation_record(town=town, actor=request.user, **d)
+            messages.success(request, _("联合执法行动已登记。"))
+            return redirect("events:operation_detail", pk=op.pk)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "events/operation_form.html", {"title": _("登记联合执法行动"), "form": form,
+                                                          "campaigns": campaign_list})
+
+
+@login_required
+def operation_detail(request, pk):
+    from .models import JointOperation
+
+    op = get_in_scope(request.user, "events.operation_view", JointOperation.objects.select_related("campaign"), pk=pk)
+    found = list(Hazard.objects.filter(town_id=op.town_id, operation=op).filter(
+        Q(pk__in=restrict(request.user, "events.hazard_view", Hazard).values("pk"))).order_by("code"))
+    return render(request, "events/operation_detail.html", {"title": op.title, "op": op, "hazards": found})
+
+
+@login_required
+def map_data(request):
+    return JsonResponse({"points": selectors.map_points(request.user)})
