@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from access.scope import ScopedManager
-from core.crypto import EncryptedTextField, blind_index, mask_phone
+from core.crypto import EncryptedTextField, blind_index, mask_id_number, mask_phone
 from core.procedure import coloured
 
 
@@ -86,6 +86,7 @@ class Sector(TownScoped):
     description = models.TextField(_("职能"), blank=True)
     lead = models.ForeignKey("Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_sectors",
                              verbose_name=_("板块负责人"))
+    active = models.BooleanField(_("启用"), default=True)
 
     scope_sector = ""
 
@@ -120,6 +121,7 @@ class Position(TownScoped):
     status = models.CharField(_("状态"), max_length=16, choices=PositionStatus.choices, default=PositionStatus.VACANT)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     version = models.PositiveIntegerField(default=0, editable=False)
+    active = models.BooleanField(_("启用"), default=True)
 
     scope_sector = "sector"
 
@@ -149,6 +151,7 @@ class Village(TownScoped):
     village_committees = models.TextField(_("村(社区)两委"), blank=True, help_text=_("两委班子成员，每行一人。"))
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("村(社区)")
@@ -167,6 +170,7 @@ class Grid(TownScoped):
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
 
     scope_grid = ""
 
@@ -187,6 +191,7 @@ class MicroGrid(TownScoped):
     name = models.CharField(_("微网格名称"), max_length=64)
     households = models.PositiveIntegerField(_("户数"), default=0)
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
 
     scope_grid = "grid"
 
@@ -233,6 +238,10 @@ class Staff(TownScoped):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
 
 
 class GridRole(models.TextChoices):
@@ -281,6 +290,7 @@ class Enterprise(TownScoped):
     address = EncryptedTextField(_("地址"), blank=True, default="")
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
 
     scope_grid = "grid"
 
@@ -292,3 +302,120 @@ class Enterprise(TownScoped):
 
     def __str__(self):
         return self.name
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)
+
+
+class StaffAbsence(TownScoped):
+    """A period when a staff member is away (leave, training, secondment): their B holder acts for them."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="absences", verbose_name=_("人员"))
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    reason = models.CharField(_("事由"), max_length=200)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("人员离岗")
+        verbose_name_plural = _("人员离岗")
+        ordering = ["town", "-start_date"]
+        indexes = [models.Index(fields=["town", "staff", "start_date"], name="org_absence_town_staff")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="org_absence_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} {self.start_date}—{self.end_date}"
+
+
+class HandoverSlot(models.TextChoices):
+    PRIMARY = "primary", _("A岗（主岗）")
+    BACKUP = "backup", _("B岗（备岗）")
+
+
+@coloured({"draft": "secondary", "requested": "warning", "confirmed": "info", "completed": "success",
+           "rejected": "danger", "cancelled": "dark"})
+class HandoverStatus(models.TextChoices):
+    DRAFT = "draft", _("起草")
+    REQUESTED = "requested", _("已申请")
+    CONFIRMED = "confirmed", _("已确认")
+    COMPLETED = "completed", _("已完成")
+    REJECTED = "rejected", _("已退回")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+OPEN_HANDOVER_STATUSES = (HandoverStatus.DRAFT, HandoverStatus.REQUESTED, HandoverStatus.CONFIRMED)
+
+
+class PositionHandover(TownScoped):
+    """岗位交接: the A or B holder of a post changes hands (requested → confirmed → completed)."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="handovers",
+                                 verbose_name=_("岗位"))
+    slot = models.CharField(_("交接岗别"), max_length=16, choices=HandoverSlot.choices)
+    from_staff = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("移交人"))
+    to_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("接收人"))
+    status = models.CharField(_("状态"), max_length=16, choices=HandoverStatus.choices,
+                              default=HandoverStatus.DRAFT)
+    reason = models.TextField(_("交接事由"))
+    notes = models.TextField(_("交接清单"), blank=True, help_text=_("在办事项、台账、钥匙印章等，每行一项。"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    scope_sector = "position__sector"
+
+    class Meta:
+        verbose_name = _("岗位交接")
+        verbose_name_plural = _("岗位交接")
+        ordering = ["town", "-created_at"]
+        indexes = [models.Index(fields=["town", "position", "status"], name="org_handover_town_position")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "position", "slot"],
+                condition=models.Q(status__in=["draft", "requested", "confirmed"]),
+                name="org_handover_one_open_per_slot",
+            ),
+        ]
+
+    def __str__(self):
+        return _("{position}{slot}交接").format(position=self.position, slot=self.get_slot_display())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_HANDOVER_STATUSES
+
+
+class ImportBatch(TownScoped):
+    """One successful Excel import: what file (SM3 digest), what kind, how many rows."""
+
+    class Kind(models.TextChoices):
+        VILLAGES = "villages", _("村(社区)")
+        GRIDS = "grids", _("网格")
+        STAFF = "staff", _("工作人员")
+        ENTERPRISES = "enterprises", _("企业")
+
+    kind = models.CharField(_("数据类型"), max_length=16, choices=Kind.choices)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_sm3 = models.CharField(_("文件SM3摘要"), max_length=64)
+    file_path = models.CharField(_("存档路径"), max_length=255, blank=True)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("导入人"))
+    at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["town", "-at"]
+        indexes = [models.Index(fields=["town", "at"], name="org_importbatch_town_at")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name}"

@@ -10,4 +10,6 @@ ACTIONS = {
     "org.import": (_("导入组织数据"), {Role.DISPATCHER, Role.LEADER}),
     "org.handover": (_("岗位交接"), {Role.DISPATCHER, Role.LEADER, Role.SECTOR_LEAD}),
     "org.handover_confirm": (_("确认岗位交接"), {Role.LEADER}),
+    # The town's own settings (name, abbreviation used in instrument numbers, centre, boundary).
+    "org.town_settings": (_("镇街设置"), {Role.LEADER}),
 }

@@ -108,3 +108,27 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class GridAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GridAssignment
+
+    town = factory.LazyAttribute(lambda o: o.grid.town)
+    grid = factory.SubFactory(GridFactory)
+    staff = factory.SubFactory(StaffFactory, town=factory.SelfAttribute("..grid.town"))
+    role = models.GridRole.GRID_WORKER_FULLTIME
+
+
+class PositionHandoverFactory(factory.django.DjangoModelFactory):
+    """A handover already requested (bypasses the procedure: for access tests and fixtures only)."""
+
+    class Meta:
+        model = models.PositionHandover
+
+    town = factory.LazyAttribute(lambda o: o.position.town)
+    position = factory.SubFactory(PositionFactory)
+    slot = models.HandoverSlot.PRIMARY
+    to_staff = factory.SubFactory(StaffFactory, town=factory.SelfAttribute("..position.town"))
+    status = models.HandoverStatus.REQUESTED
+    reason = "工作调整"
