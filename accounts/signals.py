@@ -12,6 +12,8 @@ from access.roles import THREE_OFFICERS
 from access.scope import roles_of
 from audit.services import record
 
+from .services import session_closed, session_opened
+
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
@@ -20,12 +22,16 @@ def on_login(sender, request, user, **kwargs):
     with transaction.atomic():
         get_user_model().objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
         record(action="accounts.login", obj=user, town=user.town, actor=user)
+        session_opened(user=user, session_key=request.session.session_key or "",
+                       client_ip=request.META.get("REMOTE_ADDR", ""))
 
 
 @receiver(user_logged_out)
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
         record(action="accounts.logout", obj=user, town=user.town, actor=user)
+    if request is not None and hasattr(request, "session"):
+        session_closed(session_key=request.session.session_key or "")
 
 
 @receiver(user_login_failed)

@@ -3,15 +3,15 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.roles import Role
 from access.scope import grants_of
-from audit.services import record
+from core.errors import DomainError
 
+from . import services
 from .forms import LoginForm
 
 
@@ -40,17 +40,21 @@ def password_change(request):
     for field in form.fields.values():
         field.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            get_user_model().objects.filter(pk=user.pk).update(password_changed_at=timezone.now())
-            record(action="accounts.password_change", obj=user, actor=user)
-        update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改。"))
-        return redirect("core:home")
+        try:
+            user = services.password_change(user=request.user, password=form.cleaned_data["new_password1"])
+        except DomainError as exc:
+            form.add_error("new_password1", str(exc))
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("core:home")
+    elif request.method == "GET" and request.user.must_change_password:
+        messages.warning(request, _("您的密码为管理员设置的临时密码或已到期，请先修改密码再使用系统。"))
     return render(request, "registration/password_change.html", {"form": form, "title": _("修改密码")})
 
 
 @login_required
 def profile(request):
-    grants = [(Role(g.role).label, g.sector_id and g.sector or g.grid_id and g.grid or "") for g in grants_of(request.user)]
+    grants = [(Role(g.role).label, g.sector_id and g.sector or g.grid_id and g.grid or "")
+              for g in grants_of(request.user)]
     return render(request, "registration/profile.html", {"title": _("个人信息"), "grants": grants})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from access.scope import can, scope_q
@@ -39,13 +40,35 @@ def entries_for(user, action: str = "audit.view"):
     return qs.select_related("town")
 
 
+def visible_q(user) -> Q:
+    """The condition of ``visible_entries`` (403 when the user has no audit action)."""
+    if can(user, "audit.view"):
+        return scope_q(user, "audit.view", AuditEntry) | Q(town__isnull=True)
+    if can(user, "audit.view_security"):
+        return (scope_q(user, "audit.view_security", AuditEntry) | Q(town__isnull=True)) & security_q()
+    raise PermissionDenied("audit.view")
+
+
 def visible_entries(user):
     """What an entry page may show: everything for auditors, security events for security admins."""
-    if can(user, "audit.view"):
-        return entries_for(user, "audit.view")
-    if can(user, "audit.view_security"):
-        return entries_for(user, "audit.view_security")
-    raise PermissionDenied("audit.view")
+    return AuditEntry.objects.filter(visible_q(user)).select_related("town")
+
+
+def entry_with_neighbours(user, pk: int):
+    """One query: the entry (404 unless visible) and the entries just before and after it in the chain,
+    each marked ``visible`` so a page links only to what the user may open."""
+    seq = AuditEntry.objects.filter(pk=pk).values("seq")[:1]
+    rows = list(
+        AuditEntry.objects.filter(Q(pk=pk) | Q(seq=Subquery(seq) - 1) | Q(seq=Subquery(seq) + 1))
+        .annotate(visible=ExpressionWrapper(visible_q(user), output_field=BooleanField()))
+        .select_related("town")
+    )
+    entry = next((r for r in rows if r.pk == pk and r.visible), None)
+    if entry is None:
+        raise Http404
+    prev = next((r for r in rows if r.seq == entry.seq - 1), None)
+    nxt = next((r for r in rows if r.seq == entry.seq + 1), None)
+    return entry, prev, nxt
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -62,7 +85,8 @@ def apply_filters(qs, data: dict):
         qs = qs.filter(town=data["town"])
     if data.get("actor"):
         value = data["actor"].strip()
-        qs = qs.filter(actor_id=int(value)) if value.isdigit() else qs.filter(actor_name__icontains=value)
+        qs = qs.filter(actor_id=int(value)) if value.isdigit() else qs.filter(
+            Q(actor_name__icontains=value) | Q(actor__username__iexact=value))
     if data.get("action"):
         qs = qs.filter(action__startswith=data["action"].strip())
     if data.get("object_type"):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -49,10 +49,15 @@ def _entry_list(request, *, action: str, title: str, read_action: str, template:
         return _export(request, qs, filters, title)
 
     page = keyset_page(qs, request.GET, size=PAGE_SIZE)
-    total, more = selectors.count_upto(qs)
+    if request.GET.get("count") == "1":
+        total, more = selectors.count_upto(qs)  # at most COUNT_LIMIT rows are counted
+    elif not page.older and not page.newer:
+        total, more = len(page), False  # everything is on this page: no query needed
+    else:
+        total, more = None, False
     services.log_read(actor=request.user, action=read_action, filters=filters, shown=len(page))
     query = request.GET.copy()
-    for key in ("before", "after", "export"):
+    for key in ("before", "after", "export", "count"):
         query.pop(key, None)
     return render(request, template, {
         "title": title,
@@ -117,10 +122,7 @@ def _diff(before, after) -> list[dict]:
 
 @login_required
 def entry_detail(request, pk: int):
-    entry = get_object_or_404(selectors.visible_entries(request.user), pk=pk)
-    neighbours = {e["seq"]: e for e in type(entry).objects.filter(seq__in=[entry.seq - 1, entry.seq + 1])
-                  .values("pk", "seq", "hash", "prev_hash")}
-    prev, nxt = neighbours.get(entry.seq - 1), neighbours.get(entry.seq + 1)
+    entry, prev, nxt = selectors.entry_with_neighbours(request.user, pk)
     files = []
     for item in entry.files or []:
         item = item if isinstance(item, dict) else {"path": str(item)}
@@ -134,9 +136,9 @@ def entry_detail(request, pk: int):
         "hash_ok": services.compute_hash(entry) == entry.hash,
         "prev": prev,
         "next": nxt,
-        "prev_link_ok": (prev is not None and prev["hash"] == entry.prev_hash) or
+        "prev_link_ok": (prev is not None and prev.hash == entry.prev_hash) or
                         (entry.seq == 1 and entry.prev_hash == services.GENESIS),
-        "next_link_ok": nxt is None or nxt["prev_hash"] == entry.hash,
+        "next_link_ok": nxt is None or nxt.prev_hash == entry.hash,
     })
 
 
