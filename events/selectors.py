@@ -309,16 +309,19 @@ PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 LONG_DIGITS_RE = re.compile(r"(?<!\d)(\d{4})\d{8,15}(\d{2})(?!\d)")
 LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})-?\d{7,8}(?!\d)")
+# House numbers in free text: "3组12号", "5栋2单元301室", "8号楼" → digits masked.
+HOUSE_RE = re.compile(r"[0-9０-９一二三四五六七八九十百]+(?=\s*(组|社|号|栋|幢|单元|室|楼|弄|巷|户))")
 
 
 def scrub(text: str) -> str:
-    """Mask phone numbers, ID numbers and bank-account-like digit runs in free text (P1)."""
+    """Mask phone numbers, ID numbers, bank-account-like digit runs and house numbers in free text (P1)."""
     if not text:
         return ""
     text = ID_RE.sub(lambda m: m.group(1)[:1] + "*" * 16 + m.group(2)[-1:], text)
     text = PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = LONG_DIGITS_RE.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
     text = LANDLINE_RE.sub(lambda m: m.group(1) + "-********", text)
+    text = HOUSE_RE.sub("*", text)
     return text
 
 
