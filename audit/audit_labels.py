@@ -8,3 +8,4 @@ LABELS = {
     "audit.verify": _("校验审计链"),
     "audit.verify_request": _("发起审计链校验"),
 }
+LABELS["audit.archive"] = _("归档审计日志（副本）")

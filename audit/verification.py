@@ -58,6 +58,8 @@ class VerificationResult:
             return _("审计链完整：共校验 {entries} 条记录、{files} 个文件，最后序号 {seq}。").format(
                 entries=self.entries_checked, files=self.files_checked, seq=self.last_seq)
         p = self.first
+        if not p.seq:
+            return _("审计链校验失败：{message}").format(message=p.message)
         return _("审计链校验失败：第 {seq} 条（动作 {action}）{message}").format(
             seq=p.seq, action=p.action or "—", message=p.message)
 

@@ -168,3 +168,20 @@ def test_chinese_length_message():
         MinimumLengthValidator().validate("Ab1!")
     assert exc.value.messages == ["密码太短，至少需要 10 个字符。"]
     MinimumLengthValidator().validate("Ab1!Ab1!Ab")
+
+
+@pytest.mark.django_db
+def test_three_officer_passwords_expire_after_90_days(client, make_user):
+    from django.contrib.auth import get_user_model
+
+    auditor = make_user(Role.AUDITOR, username="old_pw_auditor")
+    leader = make_user(Role.LEADER, username="old_pw_leader")
+    old = timezone.now() - timedelta(days=91)
+    get_user_model().objects.filter(pk__in=[auditor.pk, leader.pk]).update(password_changed_at=old)
+    login(client, "old_pw_auditor", PASSWORD)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:password_change"))
+    assert AuditEntry.objects.filter(action="accounts.password_expired", object_id=str(auditor.pk)).exists()
+    client.logout()
+    login(client, "old_pw_leader", PASSWORD)  # staff: no rotation rule (ASVS), only the 等保 profile for 三员
+    assert client.get(reverse("core:home")).status_code == 200

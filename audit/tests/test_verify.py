@@ -153,3 +153,44 @@ def test_postgresql_trigger_refuses_update_and_delete(chain):
                 cursor.execute(sql)
     assert AuditEntry.objects.count() == 5
     assert verify_chain().ok
+
+
+def test_daily_verification_is_scheduled():
+    from clocks.scheduling import all_jobs
+
+    job = next(j for j in all_jobs() if j.name == "audit.verify_daily")
+    assert job.every == 24 * 3600 and job.task == "audit.tasks.audit_verify_daily"
+
+
+@pytest.mark.django_db
+def test_command_notify_flag_tells_auditors(chain, make_user, django_capture_on_commit_callbacks):
+    auditor = make_user(Role.AUDITOR)
+    tamper("UPDATE audit_auditentry SET reason = %s WHERE seq = %s", ["x", 2])
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CommandError):
+        run_verify("--notify")
+    assert Notification.objects.filter(recipient=auditor, level="danger").count() == 1
+
+
+@pytest.mark.django_db
+def test_archive_is_a_verifiable_copy_and_deletes_nothing(chain, tmp_path):
+    import gzip
+
+    out = tmp_path / "audit.jsonl.gz"
+    text = io.StringIO()
+    call_command("audit_archive", "--output", str(out), stdout=text)
+    assert "已归档 5 条" in text.getvalue()
+    assert AuditEntry.objects.filter(action__startswith="test.").count() == 5  # nothing removed
+    assert AuditEntry.objects.filter(action="audit.archive").exists()
+    assert "审计链完整" in run_verify("--archive", str(out))
+
+    lines = gzip.open(out).read().decode().splitlines()
+    lines[1] = lines[1].replace("理由2", "理由X")
+    forged = tmp_path / "forged.jsonl.gz"
+    with gzip.open(forged, "wb") as fh:
+        fh.write(("\n".join(lines) + "\n").encode())
+    with pytest.raises(CommandError) as exc:
+        run_verify("--archive", str(forged))
+    assert "第 2 条" in str(exc.value)
+    (tmp_path / "audit.jsonl.gz").write_bytes(forged.read_bytes())  # the .sm3 no longer matches
+    with pytest.raises(CommandError, match="归档已被改动"):
+        run_verify("--archive", str(out))

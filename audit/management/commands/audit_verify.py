@@ -22,8 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--no-record", action="store_true", help="do not store the result of this run")
         parser.add_argument("--notify", action="store_true", help="notify the auditors when the chain is broken")
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
+        parser.add_argument("--archive", help="verify an archive written by audit_archive instead of the database")
 
     def handle(self, *args, **options):
+        if options["archive"]:
+            from audit.archive import verify_archive
+
+            result = verify_archive(options["archive"])
+            if not result.ok:
+                raise CommandError(result.summary(), returncode=2)
+            self.stdout.write(self.style.SUCCESS(result.summary()))
+            return
         started = timezone.now()
 
         def progress(result):
