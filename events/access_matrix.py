@@ -106,3 +106,29 @@ MATRIX = {
     "events:operation_create": Entry(allowed=CENTRE | {R.SECTOR_LEAD, R.ENFORCEMENT_OFFICER}),
     "events:operation_detail": Entry(allowed=READERS, kwargs=_factory("OperationFactory")),
 }
+
+
+# --- Open311 GeoReport v2 (public reads; POST requests needs an api_key and is tested in test_open311.py) ---
+
+def _service_code(town):
+    from .tests.factories import CategoryFactory
+
+    return {"code": CategoryFactory(town=town).code, "fmt": "json"}
+
+
+def _request_id(town):
+    from .tests.factories import EventFactory
+
+    return {"request_id": str(EventFactory(town=town).pk), "fmt": "json"}
+
+
+# The walker's database holds two towns, so list endpoints without jurisdiction_id answer the standard
+# 400 error; test_open311.py checks the 200 answers with jurisdiction_id.
+OPEN311 = {
+    "open311:discovery": Entry(public=True, kwargs=lambda town: {"fmt": "json"}),
+    "open311:services": Entry(public=True, kwargs=lambda town: {"fmt": "json"}, ok=(200, 400)),
+    "open311:service_definition": Entry(public=True, kwargs=_service_code, ok=(200, 400)),
+    "open311:requests": Entry(public=True, kwargs=lambda town: {"fmt": "json"}, ok=(200, 400)),
+    "open311:request_detail": Entry(public=True, kwargs=_request_id),
+}
+MATRIX.update(OPEN311)

@@ -381,7 +381,9 @@ def public_projection(event) -> dict:
 
 def open311_requests(town, *, service_code: str = "", status: str = "", start=None, end=None,
                      ids=None, limit: int = 1000):
-    qs = Event.objects.filter(town=town, category__public=True).select_related("category", "sector", "town")
+    qs = Event.objects.filter(category__public=True).select_related("category", "sector", "town")
+    if town is not None:
+        qs = qs.filter(town=town)
     if ids:
         qs = qs.filter(pk__in=ids)
     if service_code:

@@ -175,7 +175,7 @@ def suggest_route(event) -> RoutingRule | None:
 def event_report(*, town, category, title: str, description: str, channel: str, actor=None, grid=None,
                  lat=None, lng=None, address: str = "", reporter_name: str = "", reporter_phone: str = "",
                  urgent: bool = False, photos=(), enterprise=None, client_key: str = "",
-                 settle_result: str = "", level: str | None = None, reported_at=None) -> Event:
+                 settle_result: str = "", level: str | None = None, reported_at=None, source: str = "") -> Event:
     """Register an event from any channel. ``settle_result`` settles it on the spot (grid workers)."""
     if getattr(actor, "is_authenticated", False) and channel not in (Channel.PORTAL, Channel.OPEN311):
         require(actor, "events.report")
@@ -246,7 +246,7 @@ def event_report(*, town, category, title: str, description: str, channel: str, 
     record(action="events.event.report", obj=event, actor=actor_user,
            after={"category": category.code, "channel": channel, "grid": grid.pk if grid else None,
                   "urgent": event.urgent, "level": level, "tracking_code": event.tracking_code,
-                  "enterprise": enterprise.pk if enterprise else None},
+                  "enterprise": enterprise.pk if enterprise else None, "source": source},
            files=files)
     if event.urgent:
         _on_commit_notify(lambda: _users_with_role(town, "leader") + _users_with_role(town, "dispatcher"),
