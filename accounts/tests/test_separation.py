@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from access.models import RoleGrant
 from access.roles import BUSINESS_ROLES, THREE_OFFICERS, Role
+from access.scope import grants_of
 from access.services import role_grant, role_revoke, separation_violations
 from accounts.panels import accounts_summary
 from core.errors import DomainError
@@ -87,3 +88,21 @@ def test_three_officers_see_no_business_data(client, make_user):
         for url in ("/api/v1/instruments/instruments/", reverse("instruments:instrument_list")):
             assert client.get(url).status_code == 403
         client.logout()
+
+
+@pytest.mark.django_db
+def test_accounts_panel_counts(user_of, other_town, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    UserFactory(town=other_town)  # not counted: another town
+    secadmin = user_of[Role.SECADMIN]
+    locked = UserFactory(town=secadmin.town, locked_until=timezone.now() + timezone.timedelta(minutes=5))
+    request = type("R", (), {"user": secadmin})()
+    grants_of(secadmin)  # cached for the request by the page shell already
+    with django_assert_max_num_queries(2):
+        summary = accounts_summary(request)
+    town_users = [u for u in user_of.values() if u.town_id == secadmin.town_id]
+    assert summary["active"] == len(town_users) + 1 and summary["locked"] == 1 and summary["no_role"] == 1
+    assert summary["officers"] == [("系统管理员", 1), ("安全管理员", 1), ("安全审计员", 1)]
+    assert summary["violations"] == 0
+    assert locked.pk
