@@ -88,8 +88,12 @@ class MakeupForm(forms.Form):
         return data
 
 
-HolidayFormSet = forms.formset_factory(HolidayForm, extra=3, max_num=40)
-MakeupFormSet = forms.formset_factory(MakeupForm, extra=3, max_num=40)
+def holiday_formset(extra: int):
+    return forms.formset_factory(HolidayForm, extra=extra, max_num=40)
+
+
+def makeup_formset(extra: int):
+    return forms.formset_factory(MakeupForm, extra=extra, max_num=40)
 
 
 class YearMetaForm(BootstrapMixin, forms.Form):

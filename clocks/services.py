@@ -219,7 +219,7 @@ def _require_open(clock: Clock, action: str) -> None:
 
 
 def _locked(clock: Clock) -> Clock:
-    fresh = Clock.objects.select_for_update().select_related("extension_approver").get(pk=clock.pk)
+    fresh = Clock.objects.select_for_update(of=("self",)).select_related("extension_approver").get(pk=clock.pk)
     if fresh.version != clock.version:
         raise ConflictError(_("该期限已被他人修改，请刷新后重试。"))
     return fresh
@@ -467,7 +467,8 @@ def recompute_open_clocks(*, actor, reason: str, town=None, rule_code: str | Non
 
     Called inside the transaction of a calendar or override change. Returns the number changed.
     """
-    qs = Clock.objects.select_for_update().select_related("extension_approver").filter(status__in=OPEN_STATUSES)
+    qs = (Clock.objects.select_for_update(of=("self",)).select_related("extension_approver")
+          .filter(status__in=OPEN_STATUSES))
     if town is not None:
         qs = qs.filter(town=town)
     if rule_code:
@@ -680,6 +681,8 @@ def parse_calendar_rows(rows) -> tuple[dict[int, dict], list[tuple[int, str]]]:
         if date in seen:
             errors.append((number, _("日期{d}与第{n}行重复。").format(d=date.isoformat(), n=seen[date])))
             continue
+        if kind == DayKind.WORKDAY and date.weekday() >= 5:
+            kind = DayKind.MAKEUP_WORKDAY  # a working Saturday or Sunday is a 调休 make-up day
         if kind == DayKind.MAKEUP_WORKDAY and date.weekday() < 5:
             errors.append((number, _("{d}不是星期六或星期日，不能设为调休上班日。").format(d=date.isoformat())))
             continue
@@ -917,7 +920,7 @@ def scan_clocks(*, on_date=None, reminder_working_days: int | None = None) -> di
 
 def _cross_overdue(clock: Clock, on: dt.date) -> tuple[int, int]:
     """(1 if this crossing is new else 0, notifications sent)."""
-    locked = Clock.objects.select_for_update().select_related("town").get(pk=clock.pk)
+    locked = Clock.objects.select_for_update(of=("self",)).select_related("town").get(pk=clock.pk)
     if locked.status not in (ClockStatus.RUNNING, ClockStatus.OVERDUE) or locked.due_date != clock.due_date:
         return 0, 0
     if locked.status == ClockStatus.RUNNING:

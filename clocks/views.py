@@ -88,6 +88,8 @@ def calendar_view(request):
             weeks.append(cells)
         months.append({"month": month, "weeks": weeks})
     counts = {kind: sum(1 for d in days if d.kind == kind) for kind in DayKind.values}
+    for day in days:
+        day.weekday = periods.WEEKDAYS[day.date.weekday()]
     manage = can(request.user, "clocks.manage_calendar")
     return render(request, "clocks/calendar.html", {
         "title": _("工作日历"), "year": year, "years": years, "info": info, "months": months,
@@ -105,10 +107,14 @@ def calendar_year_edit(request, year):
         raise Http404
     days = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
     info = CalendarYear.objects.filter(year=year).first()
+    ranges = _holiday_ranges(days)
+    # A new year gets enough empty rows for a whole State Council notice (7 holidays, several 调休 days).
+    HolidayFormSet = forms.holiday_formset(3 if ranges else 9)
+    MakeupFormSet = forms.makeup_formset(3 if ranges else 8)
     if request.method == "POST":
         meta = forms.YearMetaForm(request.POST)
-        holidays = forms.HolidayFormSet(request.POST, prefix="h")
-        makeups = forms.MakeupFormSet(request.POST, prefix="m")
+        holidays = HolidayFormSet(request.POST, prefix="h")
+        makeups = MakeupFormSet(request.POST, prefix="m")
         if meta.is_valid() and holidays.is_valid() and makeups.is_valid():
             try:
                 services.calendar_set_year(
@@ -124,9 +130,9 @@ def calendar_year_edit(request, year):
     else:
         meta = forms.YearMetaForm(initial={"notice_ref": info.notice_ref if info else "",
                                            "complete": info.complete if info else False})
-        holidays = forms.HolidayFormSet(prefix="h", initial=[
-            {"name": r["name"], "first": r["first"], "last": r["last"]} for r in _holiday_ranges(days)])
-        makeups = forms.MakeupFormSet(prefix="m", initial=[
+        holidays = HolidayFormSet(prefix="h", initial=[
+            {"name": r["name"], "first": r["first"], "last": r["last"]} for r in ranges])
+        makeups = MakeupFormSet(prefix="m", initial=[
             {"date": d.date, "name": d.name} for d in days if d.kind == DayKind.MAKEUP_WORKDAY])
     return render(request, "clocks/calendar_year_form.html", {
         "title": _("录入{year}年节假日安排").format(year=year), "year": year, "info": info, "meta": meta,

@@ -106,6 +106,19 @@ def test_import_page_reports_rows_and_imports_nothing(client, sysadmin):
     assert CalendarYear.objects.get(year=2027).complete
 
 
+def test_export_then_import_round_trip(client, sysadmin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, sysadmin)
+    exported = client.get(reverse("clocks:calendar"), {"year": 2026, "export": "xlsx"}).content
+    upload = SimpleUploadedFile("2026.xlsx", exported)
+    response = client.post(reverse("clocks:calendar_import"), {"file": upload, "reason": "重新导入", "complete": "on"})
+    assert response.status_code == 302
+    day = CalendarDay.objects.get(date=D(2026, 10, 10))
+    assert (day.kind, day.name, day.source) == (DayKind.MAKEUP_WORKDAY, "国庆节", "chinesecalendar")  # unchanged
+    assert AuditEntry.objects.filter(action="clocks.calendar_import", object_id="2026").exists()
+
+
 def test_import_page_refuses_other_files(client, sysadmin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
