@@ -132,3 +132,12 @@ OPEN311 = {
     "open311:request_detail": Entry(public=True, kwargs=_request_id),
 }
 MATRIX.update(OPEN311)
+
+
+# --- DRF custom actions (list/detail routes are covered by test_api.py) --------------------------------------
+MATRIX.update({
+    # An empty body: readers of the object get the serializer's 400, everyone else 403, other towns 404.
+    "events-event-transition": Entry(allowed=READERS, kwargs=_event, method="post", data={}, ok=(400,)),
+    "events-hazard-transition": Entry(allowed=READERS, kwargs=_factory("HazardFactory"), method="post", data={},
+                                      ok=(400,)),
+})
