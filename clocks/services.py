@@ -875,10 +875,13 @@ def scan_clocks(*, on_date=None, reminder_working_days: int | None = None) -> di
     calendar = DbCalendar()
     stats = {"due_soon": 0, "overdue": 0, "notified": 0, "calendar_missing": 0, "errors": 0}
     missing_years_seen = set()
-    candidates = (Clock.objects.filter(status__in=(ClockStatus.RUNNING, ClockStatus.OVERDUE,
-                                                   ClockStatus.CALENDAR_MISSING))
-                  .select_related("town").order_by("due_date", "pk"))
-    for clock in candidates.iterator(chunk_size=500):
+    scanned = (ClockStatus.RUNNING, ClockStatus.OVERDUE, ClockStatus.CALENDAR_MISSING)
+    candidates = list(Clock.objects.filter(status__in=scanned).select_related("town").order_by("due_date", "pk"))
+    # Crossings already written (one query): an overdue clock seen again costs nothing.
+    written = set(ClockEvent.objects.filter(clock__status__in=scanned, kind__in=(ClockEvent.Kind.DUE_SOON,
+                                                                                 ClockEvent.Kind.OVERDUE))
+                  .values_list("clock_id", "kind", "due_date"))
+    for clock in candidates:
         try:
             if clock.status == ClockStatus.CALENDAR_MISSING:
                 if (clock.town_id, clock.missing_year) not in missing_years_seen:
@@ -890,6 +893,8 @@ def scan_clocks(*, on_date=None, reminder_working_days: int | None = None) -> di
             if clock.due_date is None or rule is None or rule.bound == "min":
                 continue
             if _is_past_due(clock, on):
+                if clock.status == ClockStatus.OVERDUE and (clock.pk, "overdue", clock.due_date) in written:
+                    continue
                 with transaction.atomic():
                     crossed, notified = _cross_overdue(clock, on)
                 stats["overdue"] += crossed
@@ -901,7 +906,7 @@ def scan_clocks(*, on_date=None, reminder_working_days: int | None = None) -> di
                 remind_from = periods.reminder_date(calendar, clock.due_date, window)
             except CalendarMissing:
                 remind_from = clock.due_date - dt.timedelta(days=window)
-            if on >= remind_from:
+            if on >= remind_from and (clock.pk, "due_soon", clock.due_date) not in written:
                 with transaction.atomic():
                     try:
                         with transaction.atomic():

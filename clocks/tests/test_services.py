@@ -265,3 +265,15 @@ def test_scan_task_runs_on_the_task_backend(record, leader):
     result = scan_clocks.enqueue("2026-11-04")
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value["overdue"] == 1
+
+
+def test_repeated_scan_costs_a_constant_number_of_queries(record, leader, django_assert_max_num_queries):
+    from org.tests.factories import TownFactory
+
+    for _i in range(5):
+        start(TownFactory(district=record.district), leader, code="penalty.decision", on=D(2026, 7, 5))
+    start(record, leader)
+    assert services.scan_clocks(on_date=D(2026, 10, 20))["overdue"] == 5
+    with django_assert_max_num_queries(6):
+        stats = services.scan_clocks(on_date=D(2026, 10, 21))
+    assert stats == {"due_soon": 0, "overdue": 0, "notified": 0, "calendar_missing": 0, "errors": 0}
