@@ -867,7 +867,7 @@ def handover_fire(*, handover: PositionHandover, action: str, actor, reason: str
         from core.errors import TransitionError
 
         raise TransitionError(_("交接已申请。"), rule="procedure.org.handover.request")
-    locked = PositionHandover.objects.select_for_update().select_related(
+    locked = PositionHandover.objects.select_for_update(of=("self",)).select_related(
         "position", "to_staff", "from_staff", "town").get(pk=handover.pk)
     if locked.version != handover.version:
         from core.errors import ConflictError

@@ -59,7 +59,7 @@ TIMELINE_LABELS = {
     "org.handover.reject": _lazy("退回交接"),
     "org.handover.cancel": _lazy("撤销交接"),
 }
-CLOCKS_INCLUDE = "clocks/includes/clocks_for.html"
+CLOCKS_INCLUDE = "org/includes/handover_clocks.html"
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -116,9 +116,13 @@ def _deactivate(request, call, *, back: str) -> HttpResponse:
 
 
 def _clocks_include() -> str:
-    """The clocks app's panel for an object, when that app provides it."""
+    """The clocks app's ``{% clocks_for obj %}`` panel (due date, days left), when that app provides it."""
+    import importlib.util
+
+    if importlib.util.find_spec("clocks.templatetags.clocks_tags") is None:
+        return ""
     try:
-        get_template(CLOCKS_INCLUDE)
+        get_template("clocks/includes/clocks_for.html")
     except TemplateDoesNotExist:
         return ""
     return CLOCKS_INCLUDE
@@ -236,9 +240,11 @@ def position_detail(request, pk):
                                   (position.backup_holder_id, position.b_away)) if flag}
     acting = selectors.acting_holder(position, away=away_ids)
     actions = {h.pk: HANDOVER.available(h, request.user) for h in open_handovers}
+    open_slots = {h.slot for h in open_handovers}
     return render(request, "org/position_detail.html", {
         "title": position.name, "position": position, "handovers": handovers,
         "open_handovers": [(h, actions[h.pk]) for h in open_handovers], "timeline": timeline, "acting": acting,
+        "a_open": "primary" in open_slots, "b_open": "backup" in open_slots,
         "can_manage": can(request.user, "org.manage"), "can_handover": can(request.user, "org.handover"),
         "clocks_include": _clocks_include()})
 
