@@ -26,3 +26,16 @@ def changed_fields(entry) -> str:
         if isinstance(part, dict):
             keys.extend(k for k in part if k not in keys)
     return "、".join(str(k) for k in keys[:8]) + ("…" if len(keys) > 8 else "")
+
+
+@register.filter
+def role_labels(codes: str) -> str:
+    """"auditor,leader" → "安全审计员、镇领导" (the roles stored on an entry)."""
+    from access.roles import Role
+
+    labels = []
+    for code in (codes or "").split(","):
+        code = code.strip()
+        if code:
+            labels.append(str(Role(code).label) if code in Role.values else code)
+    return "、".join(labels)
