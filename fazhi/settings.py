@@ -136,7 +136,7 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutModelBackend"]
 # --- Accounts and sessions (等保 2.0 level 3 profile, anchors.md S1-S3) -----------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3, "max_length": 64}},
@@ -154,6 +154,7 @@ FAZHI_SESSION_IDLE_SECONDS = {"default": 30 * 60, "three_officers": 15 * 60}
 FAZHI_SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 FAZHI_LOCKOUT_FAILURES = 5
 FAZHI_LOCKOUT_SECONDS = 15 * 60
+FAZHI_ADMIN_PASSWORD_DAYS = int(env("FAZHI_ADMIN_PASSWORD_DAYS", "90"))  # 三员 rotate passwords
 
 # --- Internationalisation: Chinese first, English available ----------------------------------
 LANGUAGE_CODE = "zh-hans"
