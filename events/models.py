@@ -17,6 +17,11 @@ from core.procedure import coloured
 from org.models import TownScoped
 
 
+def now():
+    """``timezone.now`` looked up at call time (a default that follows a patched clock, e.g. in the demo)."""
+    return timezone.now()
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("一般")
     NORMAL = "normal", _("较急")
@@ -118,9 +123,13 @@ class RoutingRule(TownScoped):
         verbose_name = _("分拨规则")
         verbose_name_plural = _("分拨规则")
         ordering = ["town", "category", "village", "grid"]
-        constraints = [
-            models.UniqueConstraint(fields=["town", "category", "village", "grid"], name="events_rule_unique",
-                                    nulls_distinct=False),
+        constraints = [  # one rule per (category, where): town-wide, one village, or one grid
+            models.UniqueConstraint(fields=["town", "category"], name="events_rule_town_wide",
+                                    condition=models.Q(village__isnull=True, grid__isnull=True)),
+            models.UniqueConstraint(fields=["town", "category", "village"], name="events_rule_village",
+                                    condition=models.Q(village__isnull=False, grid__isnull=True)),
+            models.UniqueConstraint(fields=["town", "category", "grid"], name="events_rule_grid",
+                                    condition=models.Q(grid__isnull=False)),
         ]
 
     def __str__(self):
@@ -180,7 +189,7 @@ class Event(TownScoped):
                                verbose_name=_("承办板块"))
     position = models.ForeignKey("org.Position", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("承办岗位"))
-    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    reported_at = models.DateTimeField(_("上报时间"), default=now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("分拨时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -285,7 +294,7 @@ class Dispatch(TownScoped):
     return_reason = models.TextField(_("退回理由"), blank=True)
     dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                       related_name="+", verbose_name=_("分拨人"))
-    dispatched_at = models.DateTimeField(_("分拨时间"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("分拨时间"), default=now)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     scope_sector = "sector"
@@ -339,7 +348,7 @@ class EventNote(TownScoped):
     text = models.TextField(_("办理情况"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("填写人"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=now)
 
     scope_grid = "event__grid"
     scope_sector = "event__sector"
@@ -369,7 +378,7 @@ class Escalation(TownScoped):
     reason = models.TextField(_("上报理由"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                            verbose_name=_("上报人"))
-    at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    at = models.DateTimeField(_("上报时间"), default=now)
     status = models.CharField(_("状态"), max_length=16, choices=EscalationStatus.choices,
                               default=EscalationStatus.OPEN)
     answer = models.TextField(_("答复"), blank=True)
@@ -394,7 +403,7 @@ class Evaluation(TownScoped):
     comment = models.TextField(_("评价意见"), blank=True)
     channel = models.CharField(_("评价渠道"), max_length=16, default="portal")
     reopened = models.BooleanField(_("引起重启"), default=False)
-    at = models.DateTimeField(_("评价时间"), default=timezone.now)
+    at = models.DateTimeField(_("评价时间"), default=now)
 
     scope_grid = "event__grid"
 
@@ -418,7 +427,7 @@ class Supervision(TownScoped):
     due_at = models.DateTimeField(_("督办时限"), null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                            verbose_name=_("督办人"))
-    at = models.DateTimeField(_("督办时间"), default=timezone.now)
+    at = models.DateTimeField(_("督办时间"), default=now)
     done_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
 
     scope_grid = "event__grid"
@@ -511,8 +520,12 @@ class ScreeningPlan(TownScoped):
         verbose_name = _("月度排查计划")
         verbose_name_plural = _("月度排查计划")
         ordering = ["town", "-month"]
-        constraints = [models.UniqueConstraint(fields=["town", "campaign", "month"], name="events_plan_unique",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "campaign", "month"], name="events_plan_unique",
+                                    condition=models.Q(campaign__isnull=False)),
+            models.UniqueConstraint(fields=["town", "month", "title"], name="events_plan_unique_free",
+                                    condition=models.Q(campaign__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.title}"

@@ -652,7 +652,10 @@ def screening_plan_create(*, town, month, title: str, actor, campaign=None, cont
         if not task_type.admitted:
             raise DomainError(_("“{name}”不在网格准入事项清单内，不能下派网格。").format(name=task_type.name),
                               rule="events.guard.grid_task_admitted", field="task_type")
-    if ScreeningPlan.objects.filter(town=town, campaign=campaign, month=month).exists():
+    clash = ScreeningPlan.objects.filter(town=town, campaign=campaign, month=month)
+    if campaign is None:
+        clash = clash.filter(title=title)
+    if clash.exists():
         raise DomainError(_("{month}已有该专项的排查计划。").format(month=month.strftime("%Y-%m")), field="month")
     from org.models import Grid
 
