@@ -169,7 +169,7 @@ def test_login_page_in_english(client):
     body = response.content.decode()
     assert response.headers["Content-Language"] == "en"
     assert '<html lang="en">' in body
-    for text in ("Log in", "Username", "Password", "Township Rule-of-Law Government Work Platform",
+    for text in ("Log in", "Username", "Password", "Rule-of-Law Government Platform for Towns and Subdistricts",
                  "Public service portal"):
         assert text in body, text
     assert "登录" not in body
