@@ -258,6 +258,15 @@ class FilterForm(forms.Form):
             fld.widget.attrs["class"] += " form-control-sm" if "form-control" in fld.widget.attrs["class"] \
                 else " form-select-sm"
 
+    def town_labels(self, *names: str) -> None:
+        """District users see several towns: choices say which town they belong to."""
+        if getattr(self.user, "town_id", None) is not None:
+            return
+        for name in names:
+            fld = self.fields[name]
+            fld.queryset = fld.queryset.select_related("town")
+            fld.label_from_instance = lambda obj: f"{obj.town.name} · {obj}"
+
     def value(self, name: str, default=""):
         if not self.is_valid():
             return default
@@ -273,6 +282,7 @@ class PositionFilter(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = restrict(self.user, "org.view", m.Sector).filter(active=True)
+        self.town_labels("sector")
 
 
 class VillageFilter(FilterForm):
@@ -288,6 +298,7 @@ class GridFilter(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = restrict(self.user, "org.view", m.Village).filter(active=True)
+        self.town_labels("village")
 
 
 class MicroGridFilter(FilterForm):
@@ -296,6 +307,7 @@ class MicroGridFilter(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = restrict(self.user, "org.view", m.Grid).filter(active=True)
+        self.town_labels("grid")
 
 
 class StaffFilter(FilterForm):
@@ -312,3 +324,4 @@ class EnterpriseFilter(FilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = restrict(self.user, "org.view", m.Grid).filter(active=True)
+        self.town_labels("grid")

@@ -879,11 +879,11 @@ def handover_fire(*, handover: PositionHandover, action: str, actor, reason: str
 
 
 @transaction.atomic
-def export_record(*, actor, what: str, count: int, filters: dict | None = None):
+def export_record(*, actor, what: str, count: int, label: str = "", filters: dict | None = None):
     """Exports are audited (who took which ledger, with which filter, how many rows)."""
     filters = {k: v for k, v in (filters or {}).items() if k not in ("export", "page")}
     return record(action="org.export", actor=actor, town=getattr(actor, "town", None), object_type=f"org.{what}",
-                  object_repr=_("导出{what}").format(what=what), after={"rows": count, "filters": filters})
+                  object_repr=_("导出{what}").format(what=label or what), after={"rows": count, "filters": filters})
 
 
 def today():

@@ -74,7 +74,8 @@ def _add_error(form, exc: DomainError) -> None:
 
 def _export(request, *, what: str, title: str, headers, rows, qs) -> HttpResponse:
     data = [rows(o) for o in qs]
-    services.export_record(actor=request.user, what=what, count=len(data), filters=request.GET.dict())
+    services.export_record(actor=request.user, what=what, label=str(title), count=len(data),
+                           filters=request.GET.dict())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     note = _("导出时间：{t}；导出人：{u}").format(t=stamp, u=request.user.display_name)
     return xlsx_response(f"{title}-{stamp}", title, headers, data, note=note)

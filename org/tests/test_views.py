@@ -351,3 +351,17 @@ class TestPanels:
         with django_assert_max_num_queries(10):
             body = client.get(reverse("core:home")).content.decode()
         assert f'data-panel="{key}"' in body and 'hx-get="/org/panels/' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LISTS + ["org:overview", "org:chart", "org:grid_map"])
+def test_district_supervisor_reads_every_town_of_the_district(name, org, other_org, client, make_user,
+                                                              django_assert_max_num_queries):
+    client.force_login(make_user(Role.DISTRICT_SUPERVISOR))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+    if name == "org:position_list":
+        body = response.content.decode()
+        assert f"{org.town.name} · 平安法治" in body and f"{other_org.town.name} · 平安法治" in body
+    assert client.get(reverse(name) + "?export=xlsx").status_code == 200
