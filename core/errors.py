@@ -28,13 +28,12 @@ class DomainError(Exception):
 
     @property
     def citation(self) -> str:
+        """The article behind the rule ("《行政处罚法》第六十四条"), or "" for a rule with no statute."""
         if not self.rule:
             return ""
-        try:
-            from clocks.registry import citation_for
-        except Exception:  # pragma: no cover - registry not loaded yet
-            return self.rule
-        return citation_for(self.rule) or self.rule
+        from clocks.registry import citation_for
+
+        return citation_for(self.rule)
 
 
 class TransitionError(DomainError):
