@@ -238,8 +238,9 @@ def detail(request, pk):
         and can(user, "events.handle") and any(t.action == "resolve" for t in available),
         "can_escalate": can(user, "events.escalate") and event.status == EventStatus.REPORTED
         and event.level in ("grid", "village"),
-        "can_contact": can(user, "events.contact") and bool(event.reporter_phone or event.reporter_name),
-        "contact": request.session.pop(f"event-contact-{event.pk}", None),
+        "can_contact": can(user, "events.contact") and bool(event.reporter_phone or event.reporter_name
+                                                             or event.address),
+        "contact": request.session.pop(f"event-contact-{event.pk}", False) and can(user, "events.contact"),
         "escalate_form": EscalateForm(), "priorities": Priority.choices,
     }
     return render(request, "events/detail.html", context)
@@ -356,7 +357,7 @@ def contact(request, pk):
     event = selectors.event_detail(request.user, pk)
     require(request.user, "events.contact")
     record(action="events.event.contact_read", obj=event, actor=request.user)
-    request.session[f"event-contact-{event.pk}"] = {"name": event.reporter_name, "phone": event.reporter_phone}
+    request.session[f"event-contact-{event.pk}"] = True  # a flag only: personal data never goes in the session
     return redirect("events:detail", pk=pk)
 
 

@@ -24,7 +24,7 @@
   });
   chart("chart-category", {
     tooltip: {}, grid: { left: 90, right: 20, bottom: 20 },
-    xAxis: { type: "value" }, yAxis: { type: "category", data: s.by_category.map(function (r) { return r.name; }).reverse() },
+    xAxis: { type: "value" }, yAxis: { type: "category", axisLabel: { interval: 0 }, data: s.by_category.map(function (r) { return r.name; }).reverse() },
     series: [{ type: "bar", data: s.by_category.map(function (r) { return r.n; }).reverse(), itemStyle: { color: "#8c1c13" } }]
   });
   chart("chart-grid", {
