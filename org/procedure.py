@@ -18,6 +18,7 @@ completion the outgoing holder is still the one recorded when the handover was r
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -112,8 +113,30 @@ def apply_request(handover: PositionHandover, ctx):
 
 
 def apply_complete(handover: PositionHandover, ctx):
+    from_holder = handover.from_staff
     _update_position(handover, ctx, holder=handover.to_staff, set_holder=True)
+    render_handover_form(handover, ctx, from_holder=from_holder)
     return []
+
+
+def render_handover_form(handover: PositionHandover, ctx, *, from_holder) -> None:
+    """The signed paper record of the handover: 岗位交接单, numbered, archived with its SM3 digest."""
+    from instruments.services import instrument_render
+
+    position = handover.position
+    pending = [{"title": line.strip(), "status": _("待办"), "deadline": ""}
+               for line in (handover.notes or "").splitlines() if line.strip()]
+    instrument_render(
+        kind_code="post_handover", obj=handover, actor=ctx.actor, on_date=ctx.on_date,
+        context={
+            "position": position.name, "sector": position.sector.name,
+            "from_holder": from_holder.name if from_holder else _("（空缺）"),
+            "to_holder": handover.to_staff.name,
+            "supervisor": getattr(ctx.actor, "display_name", "") if ctx.actor else "",
+            "reason": handover.reason, "duties": position.duty_list, "pending_items": pending,
+            "handover_date": ctx.on_date or timezone.localdate(),
+        },
+    )
 
 
 def apply_close(handover: PositionHandover, ctx):

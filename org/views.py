@@ -22,6 +22,7 @@ from audit.models import AuditEntry
 from core.crypto import mask_address, mask_phone
 from core.errors import DomainError
 from core.exports import XLSX, xlsx_response
+from instruments.selectors import instruments_by_record
 
 from . import forms as f
 from . import imports, selectors, services
@@ -230,6 +231,9 @@ def position_detail(request, pk):
     handovers = list(selectors.handovers_of(request.user, position))
     open_handovers = [h for h in handovers if h.is_open]
     ids = [str(h.pk) for h in handovers]
+    forms_by_handover = instruments_by_record(town_id=position.town_id, model=PositionHandover, object_ids=ids)
+    for h in handovers:
+        h.forms = forms_by_handover.get(str(h.pk), [])
     entries = AuditEntry.objects.filter(town_id=position.town_id).filter(
         Q(object_type="org.position", object_id=str(position.pk))
         | Q(object_type="org.positionhandover", object_id__in=ids)).order_by("-seq")[:50]

@@ -77,6 +77,28 @@ class TestHappyPath:
         last = holders.order_by("-seq").first()
         assert last.before["primary_holder_id"] == org.a.pk and last.after["primary_holder_id"] == org.c.pk
 
+    def test_completion_renders_the_numbered_handover_form(self, org, people, clock_calls):
+        import zipfile
+
+        from core.crypto import sm3_file
+        from instruments.selectors import instruments_by_record
+
+        handover = request(org, people)
+        services.handover_fire(handover=handover, action="confirm", actor=people["leader"])
+        found = instruments_by_record(town_id=handover.town_id, model=PositionHandover, object_ids=[handover.pk])
+        assert found == {}  # nothing before completion
+        services.handover_fire(handover=handover, action="complete", actor=people["dispatcher"])
+        [form] = instruments_by_record(town_id=handover.town_id, model=PositionHandover,
+                                       object_ids=[handover.pk])[str(handover.pk)]
+        assert form.kind.code == "post_handover" and "岗交" in form.number and "〔" in form.number
+        with form.file.open("rb") as fh:
+            assert sm3_file(fh) == form.sm3
+        with zipfile.ZipFile(form.file.path) as docx:
+            xml = docx.read("word/document.xml").decode("utf-8")
+        assert org.position.name in xml and org.c.name in xml and org.a.name in xml
+        entry = AuditEntry.objects.get(action="instruments.render", object_id=str(handover.pk))
+        assert entry.files[0]["sm3"] == form.sm3
+
     def test_vacant_slot_is_filled_by_a_handover(self, org, people, clock_calls):
         vacant = services.position_create(sector=org.sector, actor=None, code="petition", name="信访岗")
         handover = services.handover_request(position=vacant, slot="primary", to_staff=org.c, reason="新设岗位配人",
