@@ -29,6 +29,17 @@ def _photo(town):
     return {"pk": photo.pk}
 
 
+def _attachment(town):
+    from .models import EventAttachment
+    from .tests.factories import EventFactory
+
+    event = EventFactory(town=town)
+    item = EventAttachment(town=town, event=event, sm3="0" * 64, name="letter.pdf", content_type="application/pdf",
+                           size=9)
+    item.file.save("walker.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"pk": item.pk}
+
+
 def _hazard_photo(town):
     from .models import HazardPhoto
     from .tests.factories import HazardFactory
@@ -84,6 +95,8 @@ MATRIX = {
     "events:escalate": _post(REPORTERS, _event),
     "events:contact": _post(CENTRE | HANDLERS, _event),
     "events:photo": Entry(allowed=READERS, kwargs=_photo),
+    "events:attachment": Entry(allowed=READERS, kwargs=_attachment),
+    "events:merge": _post(CENTRE, _event),
     "events:categories": Entry(allowed=CENTRE),
     "events:category_edit": Entry(allowed=CENTRE, kwargs=_factory("CategoryFactory")),
     "events:rules": Entry(allowed=CENTRE),

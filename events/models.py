@@ -167,6 +167,8 @@ class Event(TownScoped):
     priority = models.CharField(_("紧急程度"), max_length=8, choices=Priority.choices, default=Priority.LOW)
     urgent = models.BooleanField(_("紧急事件"), default=False)
     pinned = models.BooleanField(_("重点置顶"), default=False)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="duplicates", verbose_name=_("重复于"))
     level = models.CharField(_("当前层级"), max_length=16, choices=Level.choices, default=Level.TOWN)
     settlement_level = models.CharField(_("化解层级"), max_length=16, choices=Level.choices, blank=True)
     village = models.ForeignKey("org.Village", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -339,6 +341,32 @@ class EventPhoto(TownScoped):
 
     def __str__(self):
         return self.name or self.file.name
+
+
+class EventAttachment(TownScoped):
+    """A document or recording attached to an event (a letter, a form, a voice note), with its SM3 digest."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("事件"))
+    file = models.FileField(_("文件"), upload_to="events/files/%Y/%m/")
+    name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("大小"), default=0)
+    sm3 = models.CharField(_("SM3摘要"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=now)
+
+    scope_grid = "event__grid"
+    scope_sector = "event__sector"
+
+    class Meta:
+        verbose_name = _("事件附件")
+        verbose_name_plural = _("事件附件")
+        ordering = ["town", "event", "uploaded_at"]
+        indexes = [models.Index(fields=["town", "event"], name="events_attachment_town_event")]
+
+    def __str__(self):
+        return self.name
 
 
 class EventNote(TownScoped):

@@ -175,13 +175,14 @@ def event_detail(user, pk):
 
     return get_in_scope(user, "events.view", Event.objects.select_related(
         "category", "category__parent", "grid", "village", "sector", "position", "position__primary_holder",
-        "position__backup_holder", "enterprise", "liaison", "reporter_user"), pk=pk)
+        "position__backup_holder", "enterprise", "liaison", "reporter_user", "duplicate_of"), pk=pk)
 
 
 def event_related(event) -> dict:
     """Photos, dispatches, escalations, supervisions, evaluations, notes: prefetch in one query each."""
     return {
         "photos": list(event.photos.all()),
+        "attachments": list(event.attachments.all()),
         "dispatches": list(event.dispatches.select_related("sector", "position", "holder", "dispatched_by")
                            .order_by("-dispatched_at")),
         "escalations": list(event.escalations.order_by("at")),
@@ -216,6 +217,7 @@ ACTION_LABELS = {
     "events.event.supervise": gettext_lazy("督办"),
     "events.event.rate": gettext_lazy("群众评价"),
     "events.event.contact_read": gettext_lazy("查看联系方式"),
+    "events.event.merge": gettext_lazy("合并重复事件"),
     "events.dispatch.create": gettext_lazy("分拨记录"),
     "events.escalation.create": gettext_lazy("转区县部门"),
 }
@@ -351,7 +353,18 @@ def public_event(code: str) -> Event | None:
 
 
 def public_projection(event) -> dict:
-    """What the public may see of an event: no names, phone numbers, ID numbers or full addresses."""
+    """What the public may see of an event: no names, phone numbers, ID numbers or full addresses.
+    A duplicate shows the progress and result of the event it was merged into."""
+    if event.duplicate_of_id and event.status == S.REJECTED:
+        master = public_projection(event.duplicate_of)
+        own = _projection(event)
+        own.update({k: master[k] for k in ("status", "status_label", "step", "updated_at", "result")})
+        own.update({"merged": True, "reject_reason": "", "can_rate": False})
+        return own
+    return _projection(event)
+
+
+def _projection(event) -> dict:
     shows_result = event.status in (S.VERIFIED, S.CLOSED)
     step = _PUBLIC_STEP_OF.get(event.status, 0)
     return {
@@ -376,6 +389,7 @@ def public_projection(event) -> dict:
         "can_rate": event.status in (S.VERIFIED, S.CLOSED),
         "lat": round(event.lat, 4) if event.lat is not None else None,
         "lng": round(event.lng, 4) if event.lng is not None else None,
+        "merged": False,
     }
 
 

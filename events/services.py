@@ -16,7 +16,7 @@ from core.crypto import sm3_hex
 from core.errors import DomainError
 
 from . import geo
-from .files import check_photos
+from .files import check_attachments, check_photos
 from .models import (
     LEVEL_ORDER,
     ApiKey,
@@ -30,6 +30,7 @@ from .models import (
     EscalationStatus,
     Evaluation,
     Event,
+    EventAttachment,
     EventNote,
     EventPhoto,
     EventStatus,
@@ -106,6 +107,20 @@ def _store_photos(*, checked, town, event=None, hazard=None, stage: str, actor) 
     return files
 
 
+def _store_attachments(*, checked, town, event, actor) -> list[dict]:
+    files = []
+    for item in checked:
+        upload = item["upload"]
+        name = (getattr(upload, "name", "") or "file")[-200:]
+        att = EventAttachment(town=town, event=event, name=name, content_type=item["content_type"],
+                              size=item["size"], sm3=item["sm3"],
+                              uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+        att.file.save(f"{item['sm3'][:16]}.{item['ext']}", upload, save=False)
+        att.save()
+        files.append({"name": name, "path": att.file.name, "sm3": item["sm3"], "stage": "attachment"})
+    return files
+
+
 def _users_with_role(town, role: str):
     from django.contrib.auth import get_user_model
 
@@ -174,7 +189,7 @@ def suggest_route(event) -> RoutingRule | None:
 @transaction.atomic
 def event_report(*, town, category, title: str, description: str, channel: str, actor=None, grid=None,
                  lat=None, lng=None, address: str = "", reporter_name: str = "", reporter_phone: str = "",
-                 urgent: bool = False, photos=(), enterprise=None, client_key: str = "",
+                 urgent: bool = False, photos=(), attachments=(), enterprise=None, client_key: str = "",
                  settle_result: str = "", level: str | None = None, reported_at=None, source: str = "") -> Event:
     """Register an event from any channel. ``settle_result`` settles it on the spot (grid workers)."""
     if getattr(actor, "is_authenticated", False) and channel not in (Channel.PORTAL, Channel.OPEN311):
@@ -194,6 +209,7 @@ def event_report(*, town, category, title: str, description: str, channel: str, 
         if existing is not None:
             raise DuplicateSubmission(existing)
     checked = check_photos(photos)
+    checked_files = check_attachments(attachments)
 
     from org.models import Grid
 
@@ -243,6 +259,7 @@ def event_report(*, town, category, title: str, description: str, channel: str, 
             raise DuplicateSubmission(existing)
         raise
     files = _store_photos(checked=checked, town=town, event=event, stage=PhotoStage.REPORT, actor=actor)
+    files += _store_attachments(checked=checked_files, town=town, event=event, actor=actor)
     record(action="events.event.report", obj=event, actor=actor_user,
            after={"category": category.code, "channel": channel, "grid": grid.pk if grid else None,
                   "urgent": event.urgent, "level": level, "tracking_code": event.tracking_code,
@@ -350,7 +367,7 @@ def _same_town(obj, town, label):
 
 
 @transaction.atomic
-def event_add_note(*, event: Event, text: str, actor, photos=()) -> EventNote:
+def event_add_note(*, event: Event, text: str, actor, photos=(), attachments=()) -> EventNote:
     from .procedure import is_handler
 
     require(actor, "events.handle")
@@ -360,10 +377,30 @@ def event_add_note(*, event: Event, text: str, actor, photos=()) -> EventNote:
         raise DomainError(_("只有办理中的事件可以填写办理记录。"), rule="events.guard.note_state")
     text = _clean_text(text, label=_("办理情况"), field="text", max_length=2000)
     checked = check_photos(photos)
+    checked_files = check_attachments(attachments)
     note = EventNote.objects.create(town=event.town, event=event, text=text, author=actor)
     files = _store_photos(checked=checked, town=event.town, event=event, stage=PhotoStage.PROGRESS, actor=actor)
+    files += _store_attachments(checked=checked_files, town=event.town, event=event, actor=actor)
     record(action="events.event.note", obj=event, actor=actor, after={"note": text}, files=files)
     return note
+
+
+@transaction.atomic
+def event_merge(*, event: Event, into: Event, actor, reason: str = "") -> Event:
+    """A duplicate report: not accepted on its own, handled with ``into`` (its reporter follows that one)."""
+    require(actor, "events.triage")
+    if into is None or into.pk == event.pk or into.town_id != event.town_id:
+        raise DomainError(_("请选择本镇街的另一件事件。"), rule="events.guard.merge_target", field="into")
+    if into.duplicate_of_id:
+        raise DomainError(_("目标事件本身已并入其他事件。"), rule="events.guard.merge_target", field="into")
+    if into.status in (EventStatus.REJECTED,):
+        raise DomainError(_("不能并入不予受理的事件。"), rule="events.guard.merge_target", field="into")
+    event.duplicate_of = into
+    event.save(update_fields=["duplicate_of"])
+    text = _("与事件 {code} 重复，并入该事件办理。").format(code=into.tracking_code)
+    EVENT.fire(event, "reject", actor=actor, reason=(text + (" " + reason.strip() if reason.strip() else "")))
+    record(action="events.event.merge", obj=into, actor=actor, after={"duplicate": event.pk})
+    return event
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from core.errors import DomainError
 from core.exports import xlsx_response
 
 from . import selectors, services
+from .files import ATTACHMENT_ACCEPT
 from .forms import (
     ActForm,
     ApiKeyForm,
@@ -48,6 +49,7 @@ from .models import (
     Campaign,
     Category,
     Channel,
+    EventAttachment,
     EventPhoto,
     EventStatus,
     GridTaskType,
@@ -176,7 +178,8 @@ def report(request):
                     description=d.get("description") or "", channel=channel, actor=request.user,
                     lat=d.get("lat"), lng=d.get("lng"), address=d.get("address") or "", urgent=d.get("urgent"),
                     reporter_name=d.get("reporter_name") or "", reporter_phone=d.get("reporter_phone") or "",
-                    photos=request.FILES.getlist("photos"), client_key=d.get("token") or "",
+                    photos=request.FILES.getlist("photos"), attachments=request.FILES.getlist("attachments"),
+                    client_key=d.get("token") or "",
                     settle_result=(d.get("result") or "").strip() if d.get("settle") else "")
             except services.DuplicateSubmission as exc:
                 messages.warning(request, str(exc))
@@ -196,7 +199,7 @@ def report(request):
         "grids_json": json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
         "centre": [town.centre_lat, town.centre_lng] if town.centre_lat is not None else None,
         "settleable": json.dumps([c.pk for c in categories if c.spot_settleable]),
-        "can_settle": can(request.user, "events.settle"),
+        "can_settle": can(request.user, "events.settle"), "attachment_accept": ATTACHMENT_ACCEPT,
     })
 
 
@@ -238,6 +241,10 @@ def detail(request, pk):
         and can(user, "events.handle") and any(t.action == "resolve" for t in available),
         "can_escalate": can(user, "events.escalate") and event.status == EventStatus.REPORTED
         and event.level in ("grid", "village"),
+        "attachments": list(event.attachments.all()),
+        "can_merge": event.status == EventStatus.REPORTED and can(user, "events.triage"),
+        "can_hazard": can(user, "events.hazard_report"),
+        "attachment_accept": ATTACHMENT_ACCEPT,
         "can_contact": can(user, "events.contact") and bool(event.reporter_phone or event.reporter_name
                                                              or event.address),
         "contact": request.session.pop(f"event-contact-{event.pk}", False) and can(user, "events.contact"),
@@ -297,13 +304,41 @@ def note(request, pk):
     if form.is_valid():
         try:
             services.event_add_note(event=event, text=form.cleaned_data["text"], actor=request.user,
-                                    photos=request.FILES.getlist("photos"))
+                                    photos=request.FILES.getlist("photos"),
+                                    attachments=request.FILES.getlist("attachments"))
             messages.success(request, _("办理记录已保存。"))
         except DomainError as exc:
             _error(request, exc)
     else:
         messages.error(request, _("请填写办理情况。"))
     return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def merge(request, pk):
+    """Merge a duplicate report into another event, found by its tracking code."""
+    event = selectors.event_detail(request.user, pk)
+    require(request.user, "events.triage")
+    code = (request.POST.get("into") or "").strip().upper()
+    into = selectors.events(request.user).filter(tracking_code=code).first() if code else None
+    try:
+        services.event_merge(event=event, into=into, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已并入事件 {code}。").format(code=into.tracking_code))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+def attachment(request, pk):
+    item = get_in_scope(request.user, "events.view", EventAttachment, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件不存在。"))
+    return FileResponse(handle, content_type=item.content_type or "application/octet-stream", as_attachment=True,
+                        filename=item.name)
 
 
 @login_required
@@ -607,6 +642,12 @@ def hazard_create(request):
     form = HazardForm(request.POST or None, request.FILES or None)
     grids = list(_grids(request.user, "events.hazard_report"))
     campaign_list = list(restrict(request.user, "events.campaign_view", Campaign).order_by("-start_date")[:50])
+    source = (selectors.events(request.user).filter(pk=request.GET.get("event") or request.POST.get("event"))
+              .select_related("grid").first() if (request.GET.get("event") or request.POST.get("event"))
+              else None)
+    if source is not None and request.method != "POST":
+        form = HazardForm(initial={"title": source.title, "description": source.description,
+                                   "grid": source.grid_id})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         grid = next((g for g in grids if g.pk == d.get("grid")), None)
@@ -614,14 +655,14 @@ def hazard_create(request):
         try:
             hazard = services.hazard_report(town=town, title=d["title"], kind=d["kind"], description=d["description"],
                                             grid=grid, location=d.get("location") or "", found_on=d.get("found_on"),
-                                            campaign=campaign, actor=request.user,
+                                            campaign=campaign, actor=request.user, event=source,
                                             photos=request.FILES.getlist("photos"))
             messages.success(request, _("隐患已登记：{code}。").format(code=hazard.code))
             return redirect("events:hazard_detail", pk=hazard.pk)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
     return render(request, "events/hazard_form.html", {"title": _("登记隐患"), "form": form, "grids": grids,
-                                                       "campaigns": campaign_list})
+                                                       "campaigns": campaign_list, "source": source})
 
 
 @login_required

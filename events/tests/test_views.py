@@ -158,3 +158,46 @@ def test_hazard_flow_with_photos(world, client):
     client.post(url, {"action": "verify"})
     hazard.refresh_from_db()
     assert hazard.status == "verified" and hazard.photos.filter(stage="after").count() == 1
+
+
+def test_attachments_and_duplicate_merge(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile as F
+
+    client.force_login(world.grid_worker)
+    url = reverse("events:report")
+    base = {"category": world.category.pk, "title": "群众来信", "description": "附村民联名信"}
+    page = client.post(url, {**base, "token": "a1", "attachments": [F("letter.pdf", b"MZ not a pdf")]})
+    assert "类型不受支持" in page.content.decode() and not Event.objects.exists()
+    client.post(url, {**base, "token": "a2", "attachments": [F("letter.pdf", b"%PDF-1.4 fake body")]})
+    event = Event.objects.get()
+    att = event.attachments.get()
+    entry = AuditEntry.objects.get(action="events.event.report", object_id=str(event.pk))
+    assert entry.files[0]["sm3"] == att.sm3
+    client.force_login(world.dispatcher)
+    assert client.get(reverse("events:attachment", args=[att.pk]))["Content-Disposition"].startswith("attachment")
+    dup = services.event_report(town=world.town, category=world.category, title="同一问题", description="又报一次",
+                                channel="portal", actor=None)
+    response = client.post(reverse("events:merge", args=[dup.pk]), {"into": "NOSUCHCODE"}, follow=True)
+    assert "另一件事件" in response.content.decode()
+    client.post(reverse("events:merge", args=[dup.pk]), {"into": event.tracking_code.lower()})
+    dup.refresh_from_db()
+    assert dup.status == EventStatus.REJECTED and dup.duplicate_of == event
+    from events.selectors import public_projection
+
+    services.event_transition(event=event, action="dispatch", actor=world.dispatcher,
+                              data={"sector": world.sector, "position": world.position})
+    proj = public_projection(Event.objects.select_related("town", "category", "grid").get(pk=dup.pk))
+    assert proj["merged"] and proj["status_label"] == "办理中" and not proj["can_rate"]
+
+
+def test_hazard_from_event(world, client):
+    event = services.event_report(town=world.town, category=world.category, title="护栏缺失", description="临水路段",
+                                  channel="centre", actor=world.dispatcher, lat=30.05, lng=108.05)
+    client.force_login(world.dispatcher)
+    page = client.get(reverse("events:hazard_create") + f"?event={event.pk}").content.decode()
+    assert "护栏缺失" in page
+    client.post(reverse("events:hazard_create"), {"event": event.pk, "title": "护栏缺失", "kind": "road",
+                                                  "description": "临水路段", "grid": world.grid.pk})
+    from events.models import Hazard
+
+    assert Hazard.objects.get().event == event
