@@ -352,6 +352,8 @@ def build(*, town, users, rng, stdout=None):
                                    kind="geology", description="雨后边坡有落石，需要清理加固", grid=grid,
                                    location=rng.choice(ROADS))
 
+    services.scan_overdue()  # today's overdue crossings, as the scheduler would record them
+
     # Demo inboxes start read: the year's notifications are history, not today's work.
     def read_history():
         from notify.models import Notification

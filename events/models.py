@@ -198,6 +198,9 @@ class Event(TownScoped):
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     due_at = models.DateTimeField(_("当前环节时限"), null=True, blank=True)
     due_handle_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    overdue_mark = models.DateTimeField(_("已记录超时的时限"), null=True, blank=True, editable=False,
+                                        help_text="due_at whose crossing was recorded (each crossing once)")
+    overdue_count = models.PositiveSmallIntegerField(_("超时次数"), default=0)
     result = models.TextField(_("处置结果"), blank=True)
     reject_reason = models.TextField(_("不予受理理由"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重启次数"), default=0)

@@ -802,3 +802,51 @@ def operation_record(*, town, actor, date, title: str, units: str, campaign=None
 
 def can_see_contact(user) -> bool:
     return can(user, "events.contact")
+
+
+# --- periodic: overdue crossings and the grid/village timer ---------------------------------------
+
+def scan_overdue(*, now=None, limit: int = 500) -> dict:
+    """Record each overdue crossing once (audit + notifications), and move events that waited too long at the
+    grid or village level up to the town centre. Idempotent: run it as often as you like."""
+    from django.db.models import F, Q
+
+    now = now or timezone.now()
+    crossed = list(Event.objects.filter(status__in=[s for s in EventStatus.values
+                                                    if s not in (EventStatus.CLOSED, EventStatus.REJECTED)],
+                                        due_at__lt=now)
+                   .filter(Q(overdue_mark__isnull=True) | ~Q(overdue_mark=F("due_at")))
+                   .select_related("town", "position", "position__primary_holder", "position__backup_holder",
+                                   "category")[:limit])
+    escalated = 0
+    for event in crossed:
+        with transaction.atomic():
+            updated = Event.objects.filter(pk=event.pk, due_at=event.due_at).exclude(
+                overdue_mark=event.due_at).update(overdue_mark=event.due_at, overdue_count=F("overdue_count") + 1)
+            if not updated:
+                continue  # handled meanwhile
+            record(action="events.event.overdue", obj=event,
+                   after={"status": event.status, "due_at": event.due_at, "level": event.level})
+            if event.status == EventStatus.REPORTED and event.level in (Level.GRID, Level.VILLAGE):
+                Event.objects.filter(pk=event.pk).update(level=Level.TOWN)
+                record(action="events.event.escalate", obj=event,
+                       reason=_("超过受理时限未就地处置，自动提交镇街指挥中心。"),
+                       before={"level": event.level}, after={"level": Level.TOWN})
+                escalated += 1
+            _notify_overdue(event)
+    return {"overdue": len(crossed), "escalated": escalated}
+
+
+def _notify_overdue(event):
+    town = event.town
+    title = _("事件超时：{title}").format(title=event.title)
+    key = f"event:{event.pk}:overdue:{int(event.due_at.timestamp())}"
+    position = event.position
+    if event.status in (EventStatus.DISPATCHED, EventStatus.IN_PROGRESS) and position is not None:
+        def users():
+            return [s.user for s in (position.primary_holder, position.backup_holder) if s is not None and s.user_id]
+    else:
+        def users():
+            return _users_with_role(town, "dispatcher")
+    transaction.on_commit(lambda: _notify(users(), title=title, url=_event_url(event), level="warning", key=key,
+                                          town=town))

@@ -176,3 +176,29 @@ def test_scrub_masks_personal_data():
     out = selectors.scrub(text)
     assert "13812345678" not in out and "500101199001011234" not in out and "58123456" not in out
     assert "138****5678" in out
+
+
+def test_overdue_recorded_once_and_grid_timer_escalates(world, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events.tasks import scan_overdue
+    from notify.models import Notification
+
+    event = report(world)  # a grid worker's report waits at grid level
+    later = timezone.now() + dt.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.scan_overdue(now=later) == {"overdue": 1, "escalated": 1}
+    assert services.scan_overdue(now=later) == {"overdue": 0, "escalated": 0}  # once per crossing
+    event.refresh_from_db()
+    assert event.level == Level.TOWN and event.overdue_count == 1
+    assert AuditEntry.objects.filter(action="events.event.overdue", object_id=str(event.pk)).count() == 1
+    assert Notification.objects.filter(recipient=world.dispatcher, title__startswith="事件超时").exists()
+    services.event_transition(event=event, action="dispatch", actor=world.dispatcher,
+                              data={"sector": world.sector, "position": world.position})
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.scan_overdue(now=timezone.now() + dt.timedelta(days=5))
+    assert result["overdue"] == 1
+    assert Notification.objects.filter(recipient=world.holder, title__startswith="事件超时").exists()
+    assert scan_overdue.enqueue().return_value == {"overdue": 0, "escalated": 0}
