@@ -153,8 +153,6 @@ def test_business_user_is_refused_the_audit_log(page, live_server, login, make_u
         assert response.status == 403, (path, response.status)
 
 
-@pytest.mark.xfail(strict=True, reason="templates/403.html is missing: Django's English '403 Forbidden' page "
-                                       "(reported to the lead; remove this marker when the page exists)")
 def test_forbidden_page_speaks_chinese(page, live_server, login, make_user):
     make_user(Role.LEADER, username="leader2")
     login(page, "leader2", PASSWORD)

@@ -358,9 +358,6 @@ def test_post_handover_form_preview_and_download(page, live_server, login, make_
     assert page.js_errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="org/views.py position_detail: TIMELINE_LABELS.get(e.action, e.action) shows "
-                                       "the raw code 'instruments.render' (reported to the lead; fix: fall back to "
-                                       "audit.labels.action_label)")
 def test_post_timeline_names_every_step_in_chinese(page, live_server, login, make_user, post):
     from org import services
 

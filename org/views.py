@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from access.scope import can, get_in_scope, require, restrict
+from audit.labels import action_label
 from audit.models import AuditEntry
 from core.crypto import mask_address, mask_phone
 from core.errors import DomainError
@@ -239,7 +240,7 @@ def position_detail(request, pk):
         | Q(object_type="org.positionhandover", object_id__in=ids)).order_by("-seq")[:50]
     status_labels = dict(HandoverStatus.choices) | dict(PositionStatus.choices)
     timeline = [{"at": e.at, "actor": e.actor_name, "reason": e.reason,
-                 "label": TIMELINE_LABELS.get(e.action, e.action),
+                 "label": TIMELINE_LABELS.get(e.action) or action_label(e.action),
                  "status": status_labels.get((e.after or {}).get("status"), "")} for e in entries]
     away_ids = {h for h, flag in ((position.primary_holder_id, position.a_away),
                                   (position.backup_holder_id, position.b_away)) if flag}

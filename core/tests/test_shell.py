@@ -79,3 +79,17 @@ def test_sqlite_file_database_settings(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2
     assert options["transaction_mode"] == "IMMEDIATE" and options["timeout"] >= 5
+
+
+@pytest.mark.django_db
+def test_error_pages_speak_chinese(client, make_user):
+    client.force_login(make_user(Role.AUDITOR))
+    forbidden = client.get("/org/")
+    assert forbidden.status_code == 403
+    body = forbidden.content.decode()
+    assert "无权访问此页面" in body and 'lang="zh-hans"' in body
+    missing = client.get("/org/villages/999999/")
+    assert missing.status_code in (403, 404)
+    client.force_login(make_user(Role.LEADER))
+    missing = client.get("/org/villages/999999/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()

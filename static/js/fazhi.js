@@ -3,7 +3,9 @@ document.addEventListener("htmx:responseError", function (evt) {
   var box = document.createElement("div");
   box.className = "alert alert-danger";
   box.setAttribute("role", "alert");
-  box.textContent = evt.detail.xhr.status === 403 ? "无权执行此操作。" : "操作失败，请稍后重试。";
+  // The texts come translated from the page (data-msg-* on <body>).
+  var data = document.body.dataset;
+  box.textContent = evt.detail.xhr.status === 403 ? data.msgForbidden : data.msgFailed;
   var main = document.getElementById("main") || document.body;
   main.prepend(box);
 });
