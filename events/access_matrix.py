@@ -97,6 +97,7 @@ MATRIX = {
     "events:photo": Entry(allowed=READERS, kwargs=_photo),
     "events:attachment": Entry(allowed=READERS, kwargs=_attachment),
     "events:merge": _post(CENTRE, _event),
+    "events:cohandler": _post(CENTRE, _event),
     "events:categories": Entry(allowed=CENTRE),
     "events:category_edit": Entry(allowed=CENTRE, kwargs=_factory("CategoryFactory")),
     "events:rules": Entry(allowed=CENTRE),

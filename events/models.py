@@ -283,8 +283,14 @@ class DispatchStatus(models.TextChoices):
     DONE = "done", _("已办结")
 
 
+class DispatchRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO = "co", _("协办")
+
+
 class Dispatch(TownScoped):
-    """One dispatch of an event to a sector post; the post's A holder acts, else its B holder."""
+    """One dispatch of an event to a sector post; the post's A holder acts, else its B holder. An event has one
+    lead (主办) post and may have co-handling (协办) posts, who record their part; the lead resolves it."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="dispatches", verbose_name=_("事件"))
     sector = models.ForeignKey("org.Sector", on_delete=models.PROTECT, related_name="+", verbose_name=_("承办板块"))
@@ -293,6 +299,7 @@ class Dispatch(TownScoped):
     holder = models.ForeignKey("org.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                verbose_name=_("承办人"))
     kind = models.CharField(_("分拨方式"), max_length=16, choices=DispatchKind.choices, default=DispatchKind.INTERNAL)
+    role = models.CharField(_("承办角色"), max_length=8, choices=DispatchRole.choices, default=DispatchRole.LEAD)
     note = models.TextField(_("分拨意见"), blank=True)
     suggested = models.BooleanField(_("按规则建议"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=DispatchStatus.choices, default=DispatchStatus.ACTIVE)

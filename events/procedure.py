@@ -25,8 +25,18 @@ def _hours(n: int) -> dt.timedelta:
     return dt.timedelta(hours=n)
 
 
+def is_cohandler(event: Event, user) -> bool:
+    """The user holds a post with an active co-handling (协办) dispatch on the event: one query."""
+    from django.db.models import Q
+
+    from .models import Dispatch
+
+    return Dispatch.objects.filter(event=event, status="active", role="co").filter(
+        Q(position__primary_holder__user=user) | Q(position__backup_holder__user=user)).exists()
+
+
 def is_handler(event: Event, user) -> bool:
-    """The user holds the event's post (A or B), or leads its sector, or is an unscoped handler."""
+    """The user holds the event's (lead) post, A or B, or leads its sector, or is a sector-scoped handler of it."""
     from access.roles import Role
     from access.scope import grants_of
 
@@ -35,9 +45,7 @@ def is_handler(event: Event, user) -> bool:
         if g.role == Role.SECTOR_LEAD and (g.sector_id is None or g.sector_id == event.sector_id):
             return True
     position = event.position
-    staff_id = getattr(getattr(user, "staff", None), "pk", None) if _has_staff(user) else None
-    if position is not None and staff_id is not None and staff_id in (position.primary_holder_id,
-                                                                      position.backup_holder_id):
+    if position is not None and user.pk in _holder_user_ids(position):
         return True
     if position is None and event.sector_id:
         return any(g.role in (Role.POST_HOLDER, Role.ENFORCEMENT_OFFICER) and g.sector_id == event.sector_id
@@ -45,11 +53,9 @@ def is_handler(event: Event, user) -> bool:
     return False
 
 
-def _has_staff(user) -> bool:
-    try:
-        return user.staff is not None
-    except Exception:  # RelatedObjectDoesNotExist
-        return False
+def _holder_user_ids(position) -> set:
+    """User ids of the post's A and B holders (no query when the holders were select_related)."""
+    return {s.user_id for s in (position.primary_holder, position.backup_holder) if s is not None and s.user_id}
 
 
 def guard_handler(event, ctx):

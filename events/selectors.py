@@ -20,6 +20,7 @@ from .models import (
     OPEN_STATUSES,
     Campaign,
     Category,
+    Dispatch,
     Event,
     EventStatus,
     Hazard,
@@ -105,6 +106,10 @@ def my_tasks(user, *, done: bool = False):
     from access.scope import grants_of
 
     cond = Q(position__primary_holder__user=user) | Q(position__backup_holder__user=user)
+    if not done:  # co-handling (协办) dispatches of the user's posts
+        co = Dispatch.objects.filter(status="active", role="co").filter(
+            Q(position__primary_holder__user=user) | Q(position__backup_holder__user=user)).values("event_id")
+        cond |= Q(pk__in=co)
     for g in grants_of(user):
         if g.role == Role.SECTOR_LEAD:
             cond |= Q(sector_id=g.sector_id) if g.sector_id else Q(sector__isnull=False)
@@ -178,6 +183,12 @@ def event_detail(user, pk):
         "position__backup_holder", "enterprise", "liaison", "reporter_user", "duplicate_of"), pk=pk)
 
 
+def cohandlers(event):
+    """Active co-handling (协办) dispatches of an event, with their posts and holders: one query."""
+    return Dispatch.objects.filter(event=event, status="active", role="co").select_related(
+        "position", "position__primary_holder", "position__backup_holder", "holder").order_by("dispatched_at")
+
+
 def event_related(event) -> dict:
     """Photos, dispatches, escalations, supervisions, evaluations, notes: prefetch in one query each."""
     return {
@@ -218,6 +229,8 @@ ACTION_LABELS = {
     "events.event.rate": gettext_lazy("群众评价"),
     "events.event.contact_read": gettext_lazy("查看联系方式"),
     "events.event.merge": gettext_lazy("合并重复事件"),
+    "events.event.cohandler": gettext_lazy("增加协办岗位"),
+    "events.event.overdue": gettext_lazy("超时"),
     "events.dispatch.create": gettext_lazy("分拨记录"),
     "events.escalation.create": gettext_lazy("转区县部门"),
 }

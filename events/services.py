@@ -368,10 +368,10 @@ def _same_town(obj, town, label):
 
 @transaction.atomic
 def event_add_note(*, event: Event, text: str, actor, photos=(), attachments=()) -> EventNote:
-    from .procedure import is_handler
+    from .procedure import is_cohandler, is_handler
 
     require(actor, "events.handle")
-    if not is_handler(event, actor):
+    if not (is_handler(event, actor) or is_cohandler(event, actor)):
         raise PermissionDenied("events.handle")
     if event.status not in (EventStatus.DISPATCHED, EventStatus.IN_PROGRESS):
         raise DomainError(_("只有办理中的事件可以填写办理记录。"), rule="events.guard.note_state")
@@ -383,6 +383,33 @@ def event_add_note(*, event: Event, text: str, actor, photos=(), attachments=())
     files += _store_attachments(checked=checked_files, town=event.town, event=event, actor=actor)
     record(action="events.event.note", obj=event, actor=actor, after={"note": text}, files=files)
     return note
+
+
+@transaction.atomic
+def event_add_cohandler(*, event: Event, position, actor, note: str = "") -> Dispatch:
+    """协办: another post joins the handling of a dispatched event (the lead post still resolves it)."""
+    require(actor, "events.dispatch")
+    if event.status not in (EventStatus.DISPATCHED, EventStatus.IN_PROGRESS):
+        raise DomainError(_("事件分拨后才能增加协办岗位。"), rule="events.guard.cohandler_state")
+    if position is None or position.town_id != event.town_id:
+        raise DomainError(_("请选择本镇街的协办岗位。"), rule="events.guard.cohandler", field="position")
+    if position.pk == event.position_id:
+        raise DomainError(_("协办岗位不能是主办岗位。"), rule="events.guard.cohandler", field="position")
+    if Dispatch.objects.filter(event=event, position=position, status=DispatchStatus.ACTIVE).exists():
+        raise DomainError(_("“{name}”已在协办。").format(name=position.name), rule="events.guard.cohandler",
+                          field="position")
+    holder, acting_note = _acting(position)
+    dispatch = Dispatch.objects.create(town=event.town, event=event, sector=position.sector, position=position,
+                                       holder=holder, role="co", note=(note or acting_note)[:2000],
+                                       dispatched_by=actor)
+    record(action="events.event.cohandler", obj=event, actor=actor, reason=note,
+           after={"dispatch": dispatch.pk, "position": position.pk, "position_name": position.name,
+                  "holder": holder.pk if holder else None})
+    if holder is not None and holder.user_id:
+        user = holder.user
+        _on_commit_notify(lambda: [user], title=_("协办事件：{title}").format(title=event.title),
+                          url=_event_url(event), key=f"event:{event.pk}:co:{dispatch.pk}", town=event.town)
+    return dispatch
 
 
 @transaction.atomic

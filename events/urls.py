@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/escalate/", views.escalate, name="escalate"),
     path("<int:pk>/contact/", views.contact, name="contact"),
     path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/cohandler/", views.cohandler, name="cohandler"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("settings/categories/", views.categories, name="categories"),

@@ -229,16 +229,23 @@ def detail(request, pk):
             available = [t for t in available if t.action not in handler_actions]
     if event.level not in ("grid", "village"):
         available = [t for t in available if t.action != "settle"]
-    wants_dispatch = any(t.action in ("dispatch", "redispatch") for t in available)
+    handling = event.status in (EventStatus.DISPATCHED, EventStatus.IN_PROGRESS)
+    can_cohandle = handling and can(user, "events.dispatch")
+    wants_dispatch = can_cohandle or any(t.action in ("dispatch", "redispatch") for t in available)
     positions, sectors = _dispatch_options(event) if wants_dispatch else ([], [])
-    suggestion = services.suggest_route(event) if wants_dispatch else None
+    suggestion = services.suggest_route(event) if any(t.action == "dispatch" for t in available) else None
+    cohandlers = list(selectors.cohandlers(event)) if handling else []
+    is_co = any(user.pk in (d.position.primary_holder.user_id if d.position.primary_holder else None,
+                            d.position.backup_holder.user_id if d.position.backup_holder else None)
+                for d in cohandlers)
     photos = list(event.photos.all())
     context = {
         "title": event.title, "event": event, "photos": photos, "timeline": selectors.timeline(event),
         "transitions": available, "form_actions": FORM_ACTIONS, "positions": positions, "sectors": sectors,
         "suggestion": suggestion, "can_pin": can(user, "events.pin"), "can_supervise": can(user, "events.supervise")
-        and event.is_open, "can_note": event.status in (EventStatus.DISPATCHED, EventStatus.IN_PROGRESS)
-        and can(user, "events.handle") and any(t.action == "resolve" for t in available),
+        and event.is_open, "can_note": handling and can(user, "events.handle")
+        and (is_co or any(t.action == "resolve" for t in available)),
+        "cohandlers": cohandlers, "can_cohandle": can_cohandle,
         "can_escalate": can(user, "events.escalate") and event.status == EventStatus.REPORTED
         and event.level in ("grid", "village"),
         "attachments": list(event.attachments.all()),
@@ -311,6 +318,24 @@ def note(request, pk):
             _error(request, exc)
     else:
         messages.error(request, _("请填写办理情况。"))
+    return redirect("events:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def cohandler(request, pk):
+    event = selectors.event_detail(request.user, pk)
+    require(request.user, "events.dispatch")
+    from org.models import Position
+
+    position = Position.objects.filter(town_id=event.town_id, pk=request.POST.get("position") or 0).select_related(
+        "sector", "primary_holder", "backup_holder").first()
+    try:
+        services.event_add_cohandler(event=event, position=position, actor=request.user,
+                                     note=request.POST.get("note", ""))
+        messages.success(request, _("已增加协办岗位。"))
+    except DomainError as exc:
+        _error(request, exc)
     return redirect("events:detail", pk=pk)
 
 

@@ -202,3 +202,26 @@ def test_overdue_recorded_once_and_grid_timer_escalates(world, django_capture_on
     assert result["overdue"] == 1
     assert Notification.objects.filter(recipient=world.holder, title__startswith="事件超时").exists()
     assert scan_overdue.enqueue().return_value == {"overdue": 0, "escalated": 0}
+
+
+def test_cohandling_post_records_its_part_but_the_lead_resolves(world, make_user):
+    from access.roles import Role
+    from org.tests import factories as f
+
+    other_user = make_user(Role.POST_HOLDER)
+    other_post = f.PositionFactory(sector=world.sector, code="waterway", name="水利岗",
+                                   primary_holder=f.StaffFactory(town=world.town, user=other_user))
+    event = report(world)
+    with pytest.raises(DomainError):
+        services.event_add_cohandler(event=event, position=other_post, actor=world.dispatcher)  # not dispatched
+    services.event_transition(event=event, action="dispatch", actor=world.dispatcher,
+                              data={"sector": world.sector, "position": world.position})
+    services.event_add_cohandler(event=event, position=other_post, actor=world.dispatcher, note="配合清淤")
+    with pytest.raises(DomainError):
+        services.event_add_cohandler(event=event, position=other_post, actor=world.dispatcher)
+    assert event in selectors.my_tasks(other_user)
+    services.event_add_note(event=event, text="已派人配合清淤", actor=other_user)
+    with pytest.raises(PermissionDenied):
+        services.event_transition(event=event, action="resolve", actor=other_user, data={"result": "x"})
+    services.event_transition(event=event, action="resolve", actor=world.holder, data={"result": "已处理"})
+    assert not selectors.cohandlers(event).exists()  # every dispatch done with the event

@@ -201,3 +201,28 @@ def test_hazard_from_event(world, client):
     from events.models import Hazard
 
     assert Hazard.objects.get().event == event
+
+
+def test_cohandler_through_views(world, client, make_user, django_assert_max_num_queries):
+    from access.roles import Role
+    from org.tests import factories as f
+
+    co_user = make_user(Role.POST_HOLDER)
+    co_post = f.PositionFactory(sector=world.sector, code="water", name="水利岗",
+                                primary_holder=f.StaffFactory(town=world.town, user=co_user))
+    event = services.event_report(town=world.town, category=world.category, title="沟渠堵塞", description="x",
+                                  channel="centre", actor=world.dispatcher)
+    services.event_transition(event=event, action="dispatch", actor=world.dispatcher,
+                              data={"sector": world.sector, "position": world.position})
+    client.force_login(world.dispatcher)
+    client.post(reverse("events:cohandler", args=[event.pk]), {"position": co_post.pk})
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert 'data-testid="cohandlers"' in page and "水利岗" in page
+    client.force_login(co_user)
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "记录办理过程" in page and 'data-testid="act-resolve"' not in page
+    client.post(reverse("events:note", args=[event.pk]), {"text": "已配合疏通"})
+    assert event.notes.get().author == co_user
