@@ -29,11 +29,13 @@ def _switch(page, login, user):
 
 
 def _no_overflow(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= 392, page.url
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 2, page.url
 
 
-def test_report_dispatch_resolve_close_rate(phone_page, live_server, login, world):
-    page = phone_page
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_report_dispatch_resolve_close_rate(width, request, live_server, login, world):
+    page = request.getfixturevalue("phone_page" if width == "phone" else "page")
     base = live_server.url
     page.context.grant_permissions(["geolocation"], origin=base)
     page.context.set_geolocation({"latitude": 30.05, "longitude": 108.05})
