@@ -30,21 +30,25 @@ class ReportForm(forms.Form):
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[(Channel.GRID_WORKER, Channel.GRID_WORKER.label),
                                                            (Channel.HOTLINE, Channel.HOTLINE.label),
                                                            (Channel.DISTRICT, Channel.DISTRICT.label),
+                                                           (Channel.ENTERPRISE, Channel.ENTERPRISE.label),
                                                            (Channel.CENTRE, Channel.CENTRE.label)],
                                 required=False)
+    enterprise = forms.TypedChoiceField(label=_("诉求企业（企业诉求时选择）"), coerce=int, required=False,
+                                        empty_value=None)
     reporter_name = forms.CharField(label=_("反映人姓名"), max_length=64, required=False)
     reporter_phone = forms.CharField(label=_("反映人电话"), max_length=20, required=False)
     settle = forms.BooleanField(label=_("已就地处置"), required=False)
     result = forms.CharField(label=_("处置结果"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, categories=(), staff_channels=False, **kwargs):
+    def __init__(self, *args, categories=(), staff_channels=False, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["enterprise"].choices = [("", "—")] + [(e.pk, e.name) for e in enterprises]
         self.fields["category"].queryset = Category.objects.filter(pk__in=[c.pk for c in categories])
         self.fields["category"].label_from_instance = lambda c: str(c)
         self.fields["category"].choices = [("", _("请选择分类"))] + [(c.pk, str(c)) for c in categories]
         self._categories = {str(c.pk): c for c in categories}
         if not staff_channels:
-            for name in ("channel", "reporter_name", "reporter_phone"):
+            for name in ("channel", "reporter_name", "reporter_phone", "enterprise"):
                 del self.fields[name]
 
     def clean_category(self):

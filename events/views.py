@@ -167,11 +167,19 @@ def report(request):
     town = _town(request)
     categories = selectors.leaf_categories(town)
     staff_channels = can(request.user, "events.triage")
+    from org.models import Enterprise
+
+    enterprises = list(Enterprise.objects.filter(town=town, active=True).only("pk", "name").order_by("name")) \
+        if staff_channels else []
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, categories=categories, staff_channels=staff_channels)
+        form = ReportForm(request.POST, request.FILES, categories=categories, staff_channels=staff_channels,
+                          enterprises=enterprises)
         if form.is_valid():
             d = form.cleaned_data
             channel = d.get("channel") or (Channel.CENTRE if staff_channels else Channel.GRID_WORKER)
+            enterprise = next((e for e in enterprises if e.pk == d.get("enterprise")), None)
+            if enterprise is not None:
+                channel = Channel.ENTERPRISE
             try:
                 event = services.event_report(
                     town=town, category=d.get("category"), title=d.get("title") or "",
@@ -179,7 +187,7 @@ def report(request):
                     lat=d.get("lat"), lng=d.get("lng"), address=d.get("address") or "", urgent=d.get("urgent"),
                     reporter_name=d.get("reporter_name") or "", reporter_phone=d.get("reporter_phone") or "",
                     photos=request.FILES.getlist("photos"), attachments=request.FILES.getlist("attachments"),
-                    client_key=d.get("token") or "",
+                    client_key=d.get("token") or "", enterprise=enterprise,
                     settle_result=(d.get("result") or "").strip() if d.get("settle") else "")
             except services.DuplicateSubmission as exc:
                 messages.warning(request, str(exc))
@@ -190,7 +198,8 @@ def report(request):
                 messages.success(request, _("事件已上报，查询码 {code}。").format(code=event.tracking_code))
                 return redirect("events:detail", pk=event.pk)
     else:
-        form = ReportForm(initial={"token": uuid.uuid4().hex}, categories=categories, staff_channels=staff_channels)
+        form = ReportForm(initial={"token": uuid.uuid4().hex}, categories=categories, staff_channels=staff_channels,
+                          enterprises=enterprises)
     grids = _grids(request.user, "events.report")
     features = [{"type": "Feature", "geometry": g.boundary, "properties": {"name": g.name}}
                 for g in grids if g.boundary]

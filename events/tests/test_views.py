@@ -226,3 +226,20 @@ def test_cohandler_through_views(world, client, make_user, django_assert_max_num
     assert "记录办理过程" in page and 'data-testid="act-resolve"' not in page
     client.post(reverse("events:note", args=[event.pk]), {"text": "已配合疏通"})
     assert event.notes.get().author == co_user
+
+
+def test_centre_registers_an_enterprise_appeal(world, client, make_user, django_capture_on_commit_callbacks):
+    from access.roles import Role
+    from notify.models import Notification
+    from org.tests import factories as f
+
+    cadre_user = make_user(Role.POST_HOLDER)
+    ent = f.EnterpriseFactory(town=world.town, name="溪口机械", liaison=f.StaffFactory(town=world.town,
+                                                                                   user=cadre_user))
+    client.force_login(world.dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("events:report"), {"category": world.category.pk, "title": "用电增容", "description": "慢",
+                                               "channel": "hotline", "enterprise": ent.pk, "token": "e1"})
+    event = Event.objects.get()
+    assert event.channel == "enterprise" and event.enterprise == ent
+    assert Notification.objects.filter(recipient=cadre_user).exists()
