@@ -71,17 +71,15 @@ def main():
     args = parser.parse_args()
     setup(os.environ.get("BENCH_DATABASE_URL"))
 
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    from io import StringIO
-
-    from django.core.management import call_command
-
     from audit.context import acting_as
     from audit.services import record
-
-    from django.contrib.auth import get_user_model
 
     print(f"database: {connection.vendor}")
     start = time.perf_counter()
@@ -96,7 +94,8 @@ def main():
         for i in range(args.entries):
             record(action="bench.write", obj=town, after={"i": i})
         elapsed = time.perf_counter() - start
-    print(f"audit.record          {args.entries / elapsed:10.0f} entries/s  ({args.entries} entries, one transaction each)")
+    rate = args.entries / elapsed
+    print(f"audit.record          {rate:10.0f} entries/s  ({args.entries} entries, one transaction each)")
 
     from audit.models import AuditEntry
 

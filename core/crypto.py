@@ -13,7 +13,6 @@ import hmac
 import os
 import re
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: F401  (kept for parity checks)
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.db import models

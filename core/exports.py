@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from io import BytesIO
-from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from django.http import HttpResponse

@@ -26,15 +26,14 @@ transaction and schedules ``after_commit`` callbacks with ``transaction.on_commi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .errors import ConflictError, TransitionError
-
 
 _COLOURS: dict[type, dict[str, str]] = {}
 
