@@ -636,6 +636,7 @@ class Hazard(TownScoped):
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     verified_on = models.DateField(_("验收日期"), null=True, blank=True)
+    overdue_mark = models.DateField(_("已记录逾期的期限"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
 
     scope_grid = "grid"

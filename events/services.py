@@ -861,7 +861,32 @@ def scan_overdue(*, now=None, limit: int = 500) -> dict:
                        before={"level": event.level}, after={"level": Level.TOWN})
                 escalated += 1
             _notify_overdue(event)
-    return {"overdue": len(crossed), "escalated": escalated}
+    hazards = _scan_hazards(today=timezone.localtime(now).date(), limit=limit)
+    return {"overdue": len(crossed), "escalated": escalated, "hazards": hazards}
+
+
+def _scan_hazards(*, today, limit: int) -> int:
+    """Rectification deadlines passed: recorded once per deadline, the centre notified."""
+    from django.db.models import F, Q
+
+    from .models import HazardStatus
+
+    late = list(Hazard.objects.filter(status__in=[HazardStatus.ORDERED, HazardStatus.RECTIFYING], deadline__lt=today)
+                .filter(Q(overdue_mark__isnull=True) | ~Q(overdue_mark=F("deadline"))).select_related("town")[:limit])
+    for hazard in late:
+        with transaction.atomic():
+            if not Hazard.objects.filter(pk=hazard.pk, deadline=hazard.deadline).exclude(
+                    overdue_mark=hazard.deadline).update(overdue_mark=hazard.deadline):
+                continue
+            record(action="events.hazard.overdue", obj=hazard, after={"deadline": hazard.deadline,
+                                                                      "status": hazard.status})
+            town = hazard.town
+            title = _("隐患逾期未整改：{code} {title}").format(code=hazard.code, title=hazard.title)
+            key = f"hazard:{hazard.pk}:overdue:{hazard.deadline.isoformat()}"
+            transaction.on_commit(lambda t=town, ti=title, k=key, h=hazard: _notify(
+                _users_with_role(t, "dispatcher"), title=ti, url=f"/events/hazards/{h.pk}/", level="warning",
+                key=k, town=t))
+    return len(late)
 
 
 def _notify_overdue(event):

@@ -563,6 +563,15 @@ def _campaign_choice(user, value):
 @login_required
 def campaigns(request):
     qs = selectors.campaigns(request.user)
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "events.export")
+        record(action="events.campaign.export", actor=request.user, town=request.user.town)
+        rows = ([c.code, c.name, c.start_date, c.end_date, c.get_status_display(), c.sector.name if c.sector_id else "",
+                 c.operations_n, c.target_operations, c.hazards_done, c.hazards_n, c.target_hazards, c.targets]
+                for c in qs)
+        return xlsx_response(f"campaigns-{timezone.localdate():%Y%m%d}", _("专项整治台账"), [
+            _("代码"), _("名称"), _("开始"), _("结束"), _("状态"), _("牵头板块"), _("联合执法次数"), _("目标次数"),
+            _("隐患销号"), _("隐患总数"), _("目标隐患数"), _("工作目标")], rows)
     can_manage = can(request.user, "events.campaign_manage")
     form = CampaignForm(request.POST or None) if can_manage else None
     if request.method == "POST":
@@ -575,7 +584,7 @@ def campaigns(request):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
     return render(request, "events/campaigns.html", {"title": _("专项整治"), "page_obj": _page(request, qs),
-                                                     "form": form})
+                                                     "form": form, "can_export": can(request.user, "events.export")})
 
 
 @login_required
@@ -626,9 +635,19 @@ def plan_detail(request, pk):
     tasks = list(restrict(request.user, "events.campaign_view", ScreeningTask).filter(plan=plan).select_related(
         "grid", "grid__village", "done_by").order_by("grid__code"))
     done = sum(1 for t in tasks if t.done)
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "events.export")
+        record(action="events.screening_plan.export", obj=plan, actor=request.user)
+        rows = ([t.grid.village.name, t.grid.name, _("已完成") if t.done else _("待排查"), t.done_at,
+                 t.done_by.display_name if t.done_by else "", t.places_checked, t.issues_found, t.note] for t in tasks)
+        return xlsx_response(f"screening-{plan.month:%Y%m}", _("月度排查完成情况"), [
+            _("村(社区)"), _("网格"), _("状态"), _("完成时间"), _("完成人"), _("排查点位"), _("发现问题"),
+            _("情况说明")],
+            rows, note=_("{plan}：完成 {done}/{total}").format(plan=plan, done=done, total=len(tasks)))
     return render(request, "events/plan_detail.html", {
         "title": str(plan), "plan": plan, "tasks": tasks, "done": done,
         "rate": round(100 * done / len(tasks)) if tasks else 0, "task_form": TaskForm(),
+        "can_export": can(request.user, "events.export"),
         "can_complete": can(request.user, "events.screening")})
 
 

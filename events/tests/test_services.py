@@ -189,8 +189,8 @@ def test_overdue_recorded_once_and_grid_timer_escalates(world, django_capture_on
     event = report(world)  # a grid worker's report waits at grid level
     later = timezone.now() + dt.timedelta(hours=3)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.scan_overdue(now=later) == {"overdue": 1, "escalated": 1}
-    assert services.scan_overdue(now=later) == {"overdue": 0, "escalated": 0}  # once per crossing
+        assert services.scan_overdue(now=later) == {"overdue": 1, "escalated": 1, "hazards": 0}
+    assert services.scan_overdue(now=later)["overdue"] == 0  # once per crossing
     event.refresh_from_db()
     assert event.level == Level.TOWN and event.overdue_count == 1
     assert AuditEntry.objects.filter(action="events.event.overdue", object_id=str(event.pk)).count() == 1
@@ -201,7 +201,21 @@ def test_overdue_recorded_once_and_grid_timer_escalates(world, django_capture_on
         result = services.scan_overdue(now=timezone.now() + dt.timedelta(days=5))
     assert result["overdue"] == 1
     assert Notification.objects.filter(recipient=world.holder, title__startswith="事件超时").exists()
-    assert scan_overdue.enqueue().return_value == {"overdue": 0, "escalated": 0}
+    assert scan_overdue.enqueue().return_value == {"overdue": 0, "escalated": 0, "hazards": 0}
+
+
+def test_hazard_deadline_passed_is_recorded_once(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    hazard = services.hazard_report(town=world.town, title="护栏缺失", description="临水", actor=world.dispatcher,
+                                    found_on=timezone.localdate() - dt.timedelta(days=20))
+    services.hazard_transition(hazard=hazard, action="order", actor=world.dispatcher,
+                               data={"deadline": timezone.localdate() - dt.timedelta(days=1)})
+    assert services.scan_overdue()["hazards"] == 1
+    assert services.scan_overdue()["hazards"] == 0
+    assert AuditEntry.objects.filter(action="events.hazard.overdue").count() == 1
 
 
 def test_cohandling_post_records_its_part_but_the_lead_resolves(world, make_user):

@@ -243,3 +243,28 @@ def test_centre_registers_an_enterprise_appeal(world, client, make_user, django_
     event = Event.objects.get()
     assert event.channel == "enterprise" and event.enterprise == ent
     assert Notification.objects.filter(recipient=cadre_user).exists()
+
+
+def test_campaign_and_screening_exports(world, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(world.dispatcher)
+    campaign = services.campaign_create(town=world.town, actor=world.dispatcher, code="road", name="道路整治",
+                                        start_date=timezone.localdate(),
+                                        end_date=timezone.localdate() + dt.timedelta(days=30))
+    plan = services.screening_plan_create(town=world.town, month=timezone.localdate(), title="月度排查",
+                                          campaign=campaign, actor=world.dispatcher)
+    assert plan.tasks.count() == 2  # one per grid
+    for url in (reverse("events:campaigns"), reverse("events:plan_detail", args=[plan.pk])):
+        response = client.get(url + "?export=xlsx")
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    assert AuditEntry.objects.filter(action__in=["events.campaign.export", "events.screening_plan.export"]).count() == 2
+    client.force_login(world.grid_worker)
+    task = plan.tasks.get(grid=world.grid)
+    client.post(reverse("events:task_complete", args=[task.pk]), {"places_checked": "12", "issues_found": "1"})
+    task.refresh_from_db()
+    assert task.done and task.done_by == world.grid_worker
+    response = client.post(reverse("events:task_complete", args=[task.pk]), {}, follow=True)
+    assert "已完成" in response.content.decode()
