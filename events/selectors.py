@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from access.scope import restrict
 from core.crypto import mask_address
 
+from .audit_labels import LABELS as ACTION_LABELS
 from .models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -203,37 +204,6 @@ def event_related(event) -> dict:
     }
 
 
-ACTION_LABELS = {
-    "events.event.report": gettext_lazy("上报事件"),
-    "events.event.accept": gettext_lazy("受理"),
-    "events.event.reject": gettext_lazy("不予受理"),
-    "events.event.settle": gettext_lazy("就地处置"),
-    "events.event.dispatch": gettext_lazy("分拨"),
-    "events.event.redispatch": gettext_lazy("改派"),
-    "events.event.start": gettext_lazy("签收办理"),
-    "events.event.return": gettext_lazy("退回中心"),
-    "events.event.resolve": gettext_lazy("办结反馈"),
-    "events.event.verify": gettext_lazy("核查通过"),
-    "events.event.send_back": gettext_lazy("核查不通过"),
-    "events.event.close": gettext_lazy("结案"),
-    "events.event.reopen": gettext_lazy("重启"),
-    "events.event.reopen_by_rating": gettext_lazy("群众不满意重启"),
-    "events.event.transfer": gettext_lazy("上报区县部门"),
-    "events.event.answer": gettext_lazy("登记区县答复"),
-    "events.event.note": gettext_lazy("办理记录"),
-    "events.event.photos": gettext_lazy("上传照片"),
-    "events.event.pin": gettext_lazy("置顶"),
-    "events.event.unpin": gettext_lazy("取消置顶"),
-    "events.event.escalate": gettext_lazy("逐级上报"),
-    "events.event.supervise": gettext_lazy("督办"),
-    "events.event.rate": gettext_lazy("群众评价"),
-    "events.event.contact_read": gettext_lazy("查看联系方式"),
-    "events.event.merge": gettext_lazy("合并重复事件"),
-    "events.event.cohandler": gettext_lazy("增加协办岗位"),
-    "events.event.overdue": gettext_lazy("超时"),
-    "events.dispatch.create": gettext_lazy("分拨记录"),
-    "events.escalation.create": gettext_lazy("转区县部门"),
-}
 
 
 def timeline(event) -> list:

@@ -726,6 +726,8 @@ def hazard_detail(request, pk):
 
     history = list(AuditEntry.objects.filter(object_type="events.hazard", object_id=str(hazard.pk)).order_by("seq")
                    .only("seq", "at", "actor_name", "action", "reason", "files"))
+    for entry in history:
+        entry.label = selectors.ACTION_LABELS.get(entry.action, entry.action)
     return render(request, "events/hazard_detail.html", {
         "title": hazard.title, "hazard": hazard, "photos": list(hazard.photos.all()), "history": history,
         "transitions": HAZARD.available(hazard, request.user), "form": HazardActForm()})
