@@ -38,3 +38,11 @@ def test_a_year_of_demo_activity(client, settings, tmp_path):
     stats = selectors.statistics(built.users["leader"])
     assert stats["total"] == events_demo.EVENTS_PER_YEAR and stats["on_time_rate"] and stats["satisfaction"]
     assert "Open311" in out.getvalue()
+    # the report's figures, as queries with the records they counted (demo: the last 365 days)
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    figures = [selectors.annual_figures(built.users["leader"], year=y) for y in (year - 1, year)]
+    assert sum(f["road_joint_operations"]["count"] for f in figures) == 31
+    assert sum(f["road_hazards_rectified"]["count"] for f in figures) == 30
+    assert all(len(f["road_hazards_rectified"]["ids"]) == f["road_hazards_rectified"]["count"] for f in figures)
