@@ -283,9 +283,10 @@ def categories_tree(town, *, public_only: bool = False) -> list[Category]:
 
 
 def leaf_categories(town, *, public_only: bool = False) -> list[Category]:
-    cats = categories_tree(town, public_only=public_only)
+    """Active categories without active children (a parent is never offered, even if its children are not)."""
+    cats = categories_tree(town)
     parents = {c.parent_id for c in cats if c.parent_id}
-    return [c for c in cats if c.pk not in parents]
+    return [c for c in cats if c.pk not in parents and (c.public or not public_only)]
 
 
 # --- public projections (portal, Open311) ----------------------------------------------------------

@@ -311,7 +311,13 @@ def event_transition(*, event: Event, action: str, actor, reason: str = "", data
     # Lock the row for the duration (PostgreSQL); SQLite's immediate transactions serialise writers anyway.
     Event.objects.select_for_update().filter(pk=event.pk).first()
     previous_level = event.level
+    was_urgent = event.urgent
     EVENT.fire(event, action, actor=actor, reason=reason, data=data)
+    if event.urgent and not was_urgent:
+        town = event.town
+        _on_commit_notify(lambda: _users_with_role(town, "leader"),
+                          title=_("紧急事件：{title}").format(title=event.title), body=event.description[:200],
+                          url=_event_url(event), level="danger", key=f"event:{event.pk}:urgent", town=town)
 
     if action in ("dispatch", "redispatch"):
         _close_active_dispatches(event, DispatchStatus.SUPERSEDED)

@@ -296,8 +296,8 @@ def act(request, pk):
     if action == "accept":
         if d.get("priority"):
             data["priority"] = d["priority"]
-        if "urgent" in request.POST:
-            data["urgent"] = d.get("urgent")
+        if "urgent_shown" in request.POST:
+            data["urgent"] = bool(d.get("urgent"))
     if action == "transfer":
         data["department"] = d.get("department") or ""
     try:

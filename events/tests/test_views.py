@@ -268,3 +268,22 @@ def test_campaign_and_screening_exports(world, client):
     assert task.done and task.done_by == world.grid_worker
     response = client.post(reverse("events:task_complete", args=[task.pk]), {}, follow=True)
     assert "已完成" in response.content.decode()
+
+
+def test_accept_can_flag_and_unflag_urgent(world, client, django_capture_on_commit_callbacks):
+    from notify.models import Notification
+
+    event = services.event_report(town=world.town, category=world.category, title="山体裂缝", description="x",
+                                  channel="centre", actor=world.dispatcher)
+    client.force_login(world.dispatcher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("events:act", args=[event.pk]), {"action": "accept", "urgent_shown": "1",
+                                                             "urgent": "on", "priority": "high"})
+    event.refresh_from_db()
+    assert event.urgent and event.priority == "high"
+    assert Notification.objects.filter(recipient=world.leader, level="danger").exists()
+    other = services.event_report(town=world.town, category=world.category, title="误报紧急", description="x",
+                                  channel="centre", actor=world.dispatcher, urgent=True)
+    client.post(reverse("events:act", args=[other.pk]), {"action": "accept", "urgent_shown": "1"})
+    other.refresh_from_db()
+    assert not other.urgent
