@@ -257,7 +257,7 @@ def _create(request, fmt):
         event = exc.event
     except DomainError as exc:
         raise Open311Error(400, str(exc))
-    services.apikey_touch(key)
+    services.apikey_touch(key=key)
     row = {"service_request_id": str(event.pk),
            "service_notice": _("已登记，查询码 {code}（凭码在公众服务门户查询进度、评价）").format(
                code=event.tracking_code),

@@ -676,7 +676,7 @@ def apikey_revoke(*, key: ApiKey, actor, reason: str = "") -> ApiKey:
     return key
 
 
-def apikey_touch(key: ApiKey) -> None:
+def apikey_touch(*, key: ApiKey) -> None:
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
 
 
