@@ -121,3 +121,31 @@ def test_report_dispatch_resolve_close_rate(width, request, live_server, login, 
 
     assert verify_chain().ok
     assert page.js_errors == []
+
+
+def test_resident_snaps_a_problem_without_logging_in(phone_page, live_server, world):
+    from django.core.cache import cache
+
+    cache.clear()
+    page = phone_page
+    page.context.grant_permissions(["geolocation"], origin=live_server.url)
+    page.context.set_geolocation({"latitude": 30.05, "longitude": 108.15})
+    page.goto(f"{live_server.url}/public/t/{world.town.code}/")
+    page.click("[data-testid=portal-report]")
+    page.click("[data-testid=portal-submit]")  # nothing filled in: a clear message, nothing saved
+    assert "请选择事件分类" in page.inner_text("[data-testid=portal-form]")
+    assert not Event.objects.exists()
+    page.select_option("[data-testid=f-category]", str(world.category.pk))
+    page.fill("[data-testid=f-title]", "桥头垃圾堆积")
+    page.fill("[data-testid=f-description]", "桥头有一堆生活垃圾，已经发臭。")
+    page.set_input_files("[data-testid=photos]", files=[{"name": "snap.png", "mimeType": "image/png", "buffer": PNG}])
+    page.click("#locate")
+    page.wait_for_function("document.getElementById('id_lat').value !== ''")
+    page.click("[data-testid=portal-submit]")
+    page.wait_for_url("**/public/track/*/?new=1")
+    code = page.inner_text("[data-testid=new-code]").strip()
+    event = Event.objects.get(tracking_code=code)
+    assert event.channel == "portal" and event.grid == world.grid2 and event.reporter_user is None
+    assert page.inner_text("[data-testid=public-status]") == "已提交"
+    _no_overflow(page)
+    assert page.js_errors == []
