@@ -5,6 +5,7 @@
   if (!box || typeof L === "undefined") return;
   var lat = document.getElementById("id_lat"), lng = document.getElementById("id_lng");
   var text = document.getElementById("loc-text");
+  var msg = box.dataset; // translated texts come from the page (data-msg-*)
   var map = L.map(box, { attributionControl: false });
   if (box.dataset.tiles) L.tileLayer(box.dataset.tiles, { maxZoom: 19 }).addTo(map);
   var grids = null;
@@ -25,16 +26,16 @@
     text.textContent = la.toFixed(5) + ", " + ln.toFixed(5) + (how ? " · " + how : "");
   }
   if (lat.value && lng.value) place(parseFloat(lat.value), parseFloat(lng.value), "");
-  map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, "地图选点"); });
-  if (layer) layer.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, "地图选点"); });
+  map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, msg.msgPicked); });
+  if (layer) layer.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, msg.msgPicked); });
   var btn = document.getElementById("locate");
   if (btn) btn.addEventListener("click", function () {
-    if (!navigator.geolocation) { text.textContent = "此设备不支持定位，请在地图上点选。"; return; }
-    text.textContent = "正在定位…";
+    if (!navigator.geolocation) { text.textContent = msg.msgNogeo; return; }
+    text.textContent = msg.msgLocating;
     navigator.geolocation.getCurrentPosition(function (pos) {
       place(pos.coords.latitude, pos.coords.longitude, "GPS");
       map.setView([pos.coords.latitude, pos.coords.longitude], 16);
-    }, function () { text.textContent = "定位失败，请在地图上点选。"; }, { enableHighAccuracy: true, timeout: 10000 });
+    }, function () { text.textContent = msg.msgFailed; }, { enableHighAccuracy: true, timeout: 10000 });
   });
   // Show the on-the-spot result box only for categories a grid worker may settle.
   var settle = document.getElementById("settle-box"), cat = document.getElementById("id_category");

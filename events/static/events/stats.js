@@ -3,6 +3,7 @@
   var raw = document.getElementById("stats-data");
   if (!raw) return;
   var s = JSON.parse(JSON.parse(raw.textContent));
+  var t = document.getElementById("stats-labels").dataset; // translated series names from the page
   function chart(id, option) {
     var el = document.getElementById(id);
     if (!el) return;
@@ -12,14 +13,14 @@
   }
   var months = s.months.map(function (m) { return m.month; });
   chart("chart-months", {
-    tooltip: { trigger: "axis" }, legend: { data: ["事件数", "按时办结率%", "满意度"] },
+    tooltip: { trigger: "axis" }, legend: { data: [t.events, t.ontime, t.satisfaction] },
     grid: { left: 40, right: 40, bottom: 30 },
     xAxis: { type: "category", data: months },
     yAxis: [{ type: "value" }, { type: "value", max: 100 }],
     series: [
-      { name: "事件数", type: "bar", data: s.months.map(function (m) { return m.n; }), itemStyle: { color: "#b3261e" } },
-      { name: "按时办结率%", type: "line", yAxisIndex: 1, data: s.months.map(function (m) { return m.on_time_rate; }) },
-      { name: "满意度", type: "line", yAxisIndex: 1, data: s.months.map(function (m) { return m.satisfaction ? m.satisfaction * 20 : null; }) }
+      { name: t.events, type: "bar", data: s.months.map(function (m) { return m.n; }), itemStyle: { color: "#b3261e" } },
+      { name: t.ontime, type: "line", yAxisIndex: 1, data: s.months.map(function (m) { return m.on_time_rate; }) },
+      { name: t.satisfaction, type: "line", yAxisIndex: 1, data: s.months.map(function (m) { return m.satisfaction ? m.satisfaction * 20 : null; }) }
     ]
   });
   chart("chart-category", {
@@ -28,11 +29,11 @@
     series: [{ type: "bar", data: s.by_category.map(function (r) { return r.n; }).reverse(), itemStyle: { color: "#8c1c13" } }]
   });
   chart("chart-grid", {
-    tooltip: { trigger: "axis" }, legend: { data: ["事件数", "在办"] }, grid: { left: 40, right: 20, bottom: 80 },
+    tooltip: { trigger: "axis" }, legend: { data: [t.events, t.open] }, grid: { left: 40, right: 20, bottom: 80 },
     xAxis: { type: "category", data: s.by_grid.map(function (r) { return r.name; }), axisLabel: { rotate: 45 } },
     yAxis: { type: "value" },
-    series: [{ name: "事件数", type: "bar", data: s.by_grid.map(function (r) { return r.n; }) },
-             { name: "在办", type: "bar", data: s.by_grid.map(function (r) { return r.open; }) }]
+    series: [{ name: t.events, type: "bar", data: s.by_grid.map(function (r) { return r.n; }) },
+             { name: t.open, type: "bar", data: s.by_grid.map(function (r) { return r.open; }) }]
   });
   chart("chart-status", { tooltip: { trigger: "item" },
     series: [{ type: "pie", radius: ["35%", "70%"], data: s.by_status.map(function (r) { return { name: r.name, value: r.n }; }) }] });
