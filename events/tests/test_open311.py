@@ -112,3 +112,14 @@ def test_jurisdiction_and_revoked_key(world, other_world, api_key, client):
                            {"api_key": raw2, "jurisdiction_id": other_world.town.code,
                             "service_code": world.category.code, "lat": 30.05, "long": 108.05})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_errors_in_xml(world, client):
+    response = client.get(reverse("open311:service_definition", kwargs={"code": "nope", "fmt": "xml"}),
+                          {"jurisdiction_id": world.town.code})
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/xml")
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "errors" and root.find("error/code").text == "404" and root.find("error/description").text

@@ -239,3 +239,35 @@ def test_cohandling_post_records_its_part_but_the_lead_resolves(world, make_user
         services.event_transition(event=event, action="resolve", actor=other_user, data={"result": "x"})
     services.event_transition(event=event, action="resolve", actor=world.holder, data={"result": "已处理"})
     assert not selectors.cohandlers(event).exists()  # every dispatch done with the event
+
+
+def test_statistics_figures(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    on_time = report(world, title="按时")
+    services.event_transition(event=on_time, action="dispatch", actor=world.dispatcher,
+                              data={"sector": world.sector, "position": world.position})
+    services.event_transition(event=on_time, action="resolve", actor=world.holder, data={"result": "好"})
+    late = report(world, title="超时")
+    services.event_transition(event=late, action="dispatch", actor=world.dispatcher,
+                              data={"sector": world.sector, "position": world.position})
+    Event.objects.filter(pk=late.pk).update(due_handle_at=timezone.now() - dt.timedelta(hours=1),
+                                            due_at=timezone.now() - dt.timedelta(hours=1))
+    late.refresh_from_db()
+    services.event_transition(event=late, action="resolve", actor=world.holder, data={"result": "迟"})
+    spot = report(world, title="就地", settle_result="现场处理")
+    for e in (on_time, late, spot):
+        services.event_transition(event=e, action="verify", actor=world.dispatcher)
+        services.event_transition(event=e, action="close", actor=world.dispatcher)
+    services.event_rate(event=on_time, rating=5)
+    services.event_rate(event=spot, rating=4)
+    report(world, title="待受理")
+    stats = selectors.statistics(world.leader)
+    assert stats["total"] == 4 and stats["open"] == 1 and stats["closed"] == 3
+    assert stats["on_time_rate"] == 50.0  # the spot settlement was never dispatched: not judged
+    assert stats["satisfaction"] == 4.5 and stats["rated"] == 2
+    levels = {r["code"]: r["n"] for r in stats["by_level"]}
+    assert levels["grid"] == 1 and levels["town"] == 2 and stats["not_up_rate"] == 100.0
+    assert {r["name"]: r["n"] for r in stats["by_grid"]}[world.grid.name] == 4
