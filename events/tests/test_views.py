@@ -287,3 +287,36 @@ def test_accept_can_flag_and_unflag_urgent(world, client, django_capture_on_comm
     client.post(reverse("events:act", args=[other.pk]), {"action": "accept", "urgent_shown": "1"})
     other.refresh_from_db()
     assert not other.urgent
+
+
+def test_other_pages_within_ten_queries(world, client, django_assert_max_num_queries):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    campaign = services.campaign_create(town=world.town, actor=world.dispatcher, code="road", name="道路整治",
+                                        start_date=today, end_date=today + dt.timedelta(days=30))
+    plan = services.screening_plan_create(town=world.town, month=today, title="排查", campaign=campaign,
+                                          actor=world.dispatcher)
+    op = services.operation_record(town=world.town, actor=world.dispatcher, date=today, title="联合执法",
+                                   units="交巡警\n执法大队", campaign=campaign)
+    hazard = services.hazard_report(town=world.town, title="急弯", description="x", actor=world.dispatcher,
+                                    campaign=campaign, operation=op, photos=[png()])
+    services.grid_task_type_save(town=world.town, actor=world.dispatcher, code="road", name="道路排查")
+    services.apikey_create(town=world.town, name="热线", actor=world.dispatcher)
+    client.force_login(world.dispatcher)
+    client.get(reverse("core:home"))
+    for url in (reverse("events:campaign_detail", args=[campaign.pk]), reverse("events:plan_detail", args=[plan.pk]),
+                reverse("events:hazard_detail", args=[hazard.pk]), reverse("events:operation_detail", args=[op.pk]),
+                reverse("events:task_types"), reverse("events:api_keys"), reverse("events:hazard_create"),
+                reverse("events:operation_create"), reverse("events:map_data")):
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200, url
+    client.logout()
+    event = services.event_report(town=world.town, category=world.category, title="垃圾", description="x",
+                                  channel="portal", actor=None)
+    for url in (reverse("portal:town_home", args=[world.town.code]), reverse("portal:report", args=[world.town.code]),
+                reverse("portal:track_detail", args=[event.tracking_code]), reverse("portal:track")):
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200, url
