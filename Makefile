@@ -56,6 +56,7 @@ lint: setup
 
 bench: migrate
 	$(PY) bench/run.py
+	$(PY) bench/events.py
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3*

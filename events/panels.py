@@ -30,6 +30,6 @@ PANELS = [
           roles=frozenset({Role.DISPATCHER, Role.LEADER, Role.DISTRICT_SUPERVISOR}), order=5),
     Panel(key="events_tasks", title=_("分拨给我的事件"), template="events/panels/tasks.html", context=tasks_context,
           roles=frozenset({Role.POST_HOLDER, Role.SECTOR_LEAD, Role.ENFORCEMENT_OFFICER}), order=5),
-    Panel(key="events_grid", title=_("我的网格"), template="events/panels/grid.html", context=grid_context,
+    Panel(key="events_grid", title=_("本网格事件"), template="events/panels/grid.html", context=grid_context,
           roles=frozenset({Role.GRID_WORKER}), order=5),
 ]

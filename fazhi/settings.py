@@ -10,6 +10,7 @@ Environment variables (all optional on a developer's machine):
 - ``FAZHI_MEDIA_ROOT``       where uploaded files and rendered instruments are stored
 - ``FAZHI_MAP_TILE_URL``     a tile server on the intranet (Leaflet URL template); none by default
 - ``DJANGO_ALLOWED_HOSTS``   comma-separated
+- ``FAZHI_CACHE_URL``        ``redis://127.0.0.1:6379/0`` when several processes serve the town (shared rate limits)
 """
 
 from __future__ import annotations
@@ -186,6 +187,13 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("FAZHI_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# --- Cache: shared by every process when FAZHI_CACHE_URL names a Redis server (portal rate limits) ---
+FAZHI_CACHE_URL = env("FAZHI_CACHE_URL", "")
+if FAZHI_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": FAZHI_CACHE_URL}}
+else:  # one process (development, a single small town): an in-process cache is enough
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fazhi"}}
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
