@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # domain modules
     "org",
     "events",
+    "disputes",
+    "enforcement",
     "portal",
 ]
 

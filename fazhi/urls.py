@@ -33,6 +33,8 @@ urlpatterns = [
     path("instruments/", include("instruments.urls")),
     path("notifications/", include("notify.urls")),
     path("events/", include("events.urls")),
+    path("disputes/", include("disputes.urls")),
+    path("enforcement/", include("enforcement.urls")),
     path("public/", include("portal.urls")),
     path("open311/v2/", include("events.open311_urls")),
     path("api/v1/", include(api_router.urls)),
