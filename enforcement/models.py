@@ -1,0 +1,460 @@
+"""综合行政执法: the powers catalogue (Matter), officers and their training, cases with their evidence,
+legal reviews, collective discussions and the after-the-fact publication (domain.md §5–§7, statutes.md §2, §11).
+
+Every row carries its town; unique constraints and indexes lead with it. Parties' ID numbers, phones and
+addresses are encrypted (SM4-GCM) with a blind index on the ID number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.crypto import EncryptedTextField, blind_index, mask_address, mask_id_number, mask_name, mask_phone
+from core.procedure import coloured
+from org.models import TownScoped
+
+
+class PowerSource(models.TextChoices):
+    STATUTORY = "statutory", _("法定")
+    DELEGATED = "delegated", _("赋权")
+    ENTRUSTED = "entrusted", _("委托")
+    SECONDED = "seconded", _("派驻")
+
+
+class MatterCategory(models.TextChoices):
+    PENALTY = "penalty", _("行政处罚")
+    COERCION = "coercion", _("行政强制")
+    INSPECTION = "inspection", _("行政检查")
+    LICENSE = "license", _("行政许可")
+    OTHER = "other", _("其他")
+
+
+class Post(models.TextChoices):
+    DISPATCH = "enf_dispatch", _("执法调度岗")
+    CASEWORK = "enf_casework", _("执法事务岗")
+    ASSIST = "enf_assist", _("执法协助岗")
+    SECONDED = "enf_seconded", _("派出执法岗")
+
+
+class Matter(TownScoped):
+    """执法事项: one line of the town's powers list."""
+
+    code = models.CharField(_("事项编码"), max_length=40)
+    name = models.CharField(_("事项名称"), max_length=200)
+    category = models.CharField(_("权力类别"), max_length=16, choices=MatterCategory.choices,
+                                default=MatterCategory.PENALTY)
+    area = models.CharField(_("执法领域"), max_length=40, blank=True, help_text=_("如安全生产、人居环境、交通运输。"))
+    source = models.CharField(_("权力来源"), max_length=16, choices=PowerSource.choices)
+    source_document = models.CharField(_("赋权/委托/派驻文件"), max_length=255, blank=True,
+                                       help_text=_("赋权决定、委托书或派驻文件的名称和文号。"))
+    acting_body = models.CharField(_("实施主体名称"), max_length=120, blank=True,
+                                   help_text=_("委托、派驻事项为委托（派出）机关名称；空白为本镇街。"))
+    law = models.CharField(_("法律依据（法规名称）"), max_length=200)
+    article = models.CharField(_("条款"), max_length=80, blank=True)
+    basis_text = models.TextField(_("条文内容"), blank=True)
+    penalty_kinds = models.CharField(_("处罚种类"), max_length=200, blank=True,
+                                     help_text=_("如警告、罚款、没收违法所得。"))
+    fine_min = models.DecimalField(_("罚款下限（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    fine_max = models.DecimalField(_("罚款上限（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    discretion = models.JSONField(_("裁量基准"), default=list, blank=True,
+                                  help_text=_("情节与处罚幅度：[{\"circumstance\", \"range\"}]。"))
+    summary_allowed = models.BooleanField(_("可适用简易程序"), default=False)
+    hearing_threshold_person = models.DecimalField(_("听证标准（公民，元）"), max_digits=12, decimal_places=2,
+                                                   null=True, blank=True, help_text=_("空白时采用全市默认值。"))
+    hearing_threshold_org = models.DecimalField(_("听证标准（法人或其他组织，元）"), max_digits=12, decimal_places=2,
+                                                null=True, blank=True, help_text=_("空白时采用全市默认值。"))
+    decision_days = models.PositiveIntegerField(_("作出决定期限（日）"), null=True, blank=True,
+                                                help_text=_("法律、法规、规章另有规定时填写；空白为立案之日起九十日。"))
+    legal_review_required = models.BooleanField(_("须经法制审核"), default=False,
+                                                help_text=_("法律另有规定须经法制审核的事项（处罚法第五十八条第一款第四项）。"))
+    responsible_post = models.CharField(_("责任岗位"), max_length=16, choices=Post.choices, default=Post.CASEWORK)
+    checklist = models.TextField(_("办案要点"), blank=True, help_text=_("每行一项，供执法人员办案时逐项核对。"))
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("执法事项")
+        verbose_name_plural = _("执法事项")
+        ordering = ["town", "code"]
+        constraints = [models.UniqueConstraint(fields=["town", "code"], name="enforcement_matter_town_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def basis_citation(self) -> str:
+        return f"《{self.law}》{self.article}" if self.article else f"《{self.law}》"
+
+    @property
+    def checklist_items(self) -> list[str]:
+        return [line.strip() for line in (self.checklist or "").splitlines() if line.strip()]
+
+    def body_name(self, town) -> str:
+        """The name decisions are made in: the entrusting/posting department, else the town."""
+        from instruments.services import issuer_for
+
+        if self.source in (PowerSource.ENTRUSTED, PowerSource.SECONDED) and self.acting_body:
+            return self.acting_body
+        return issuer_for(town)
+
+
+class Officer(TownScoped):
+    """执法人员 with the enforcement credential (执法证)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="enforcement_officers", verbose_name=_("登录账号"))
+    name = models.CharField(_("姓名"), max_length=64)
+    credential = models.CharField(_("执法证号"), max_length=40)
+    credential_scope = models.CharField(_("执法类别（证件范围）"), max_length=200, blank=True)
+    valid_from = models.DateField(_("证件有效期起"))
+    valid_until = models.DateField(_("证件有效期至"))
+    post = models.CharField(_("岗位"), max_length=16, choices=Post.choices, default=Post.CASEWORK)
+    legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)
+    active = models.BooleanField(_("在岗"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法人员")
+        ordering = ["town", "credential"]
+        constraints = [models.UniqueConstraint(fields=["town", "credential"], name="enforcement_officer_town_cred")]
+
+    def __str__(self):
+        return f"{self.name}（{self.credential}）"
+
+    def credential_valid(self, on: dt.date) -> bool:
+        return self.active and self.valid_from <= on <= self.valid_until
+
+
+class Reviewer(TownScoped):
+    """法制审核人员 (处罚法 Art. 58 para 2: first-time reviewers hold 法律职业资格)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("登录账号"))
+    name = models.CharField(_("姓名"), max_length=64)
+    qualification_number = models.CharField(_("法律职业资格证书编号"), max_length=40, blank=True)
+    active = models.BooleanField(_("在岗"), default=True)
+
+    class Meta:
+        verbose_name = _("法制审核人员")
+        verbose_name_plural = _("法制审核人员")
+        ordering = ["town", "name"]
+        constraints = [models.UniqueConstraint(fields=["town", "user"], name="enforcement_reviewer_town_user")]
+
+    def __str__(self):
+        return self.name
+
+
+class Training(TownScoped):
+    """One officer's yearly training hours and exam."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="trainings", verbose_name=_("执法人员"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    hours = models.DecimalField(_("培训学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
+    exam_score = models.DecimalField(_("考试成绩"), max_digits=5, decimal_places=1, null=True, blank=True)
+    passed = models.BooleanField(_("考试合格"), default=False)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("培训考试")
+        verbose_name_plural = _("培训考试")
+        ordering = ["town", "-year", "officer"]
+        constraints = [models.UniqueConstraint(fields=["town", "officer", "year"], name="enforcement_training_year")]
+
+    def __str__(self):
+        return f"{self.officer.name} {self.year}"
+
+
+class ProcedureKind(models.TextChoices):
+    ORDINARY = "ordinary", _("普通程序")
+    SUMMARY = "summary", _("简易程序")
+
+
+@coloured({
+    "lead": "secondary", "filed": "info", "investigating": "primary", "investigation_closed": "primary",
+    "notice_served": "warning", "hearing": "warning", "legal_review": "warning", "collective_discussion": "warning",
+    "decided": "success", "decided_on_spot": "success", "served": "success", "filed_with_agency": "success",
+    "executing": "info", "closed": "dark", "archived": "dark", "dropped": "secondary",
+})
+class CaseStatus(models.TextChoices):
+    LEAD = "lead", _("案源")
+    FILED = "filed", _("已立案")
+    INVESTIGATING = "investigating", _("调查取证")
+    INVESTIGATION_CLOSED = "investigation_closed", _("调查终结")
+    NOTICE_SERVED = "notice_served", _("已事先告知")
+    HEARING = "hearing", _("听证")
+    LEGAL_REVIEW = "legal_review", _("法制审核")
+    COLLECTIVE_DISCUSSION = "collective_discussion", _("集体讨论")
+    DECIDED = "decided", _("已决定")
+    DECIDED_ON_SPOT = "decided_on_spot", _("当场处罚")
+    SERVED = "served", _("已送达")
+    FILED_WITH_AGENCY = "filed_with_agency", _("已备案")
+    EXECUTING = "executing", _("执行中")
+    CLOSED = "closed", _("已结案")
+    ARCHIVED = "archived", _("已归档")
+    DROPPED = "dropped", _("不予立案")
+
+
+OPEN_STATUSES = [s for s in CaseStatus.values if s not in ("closed", "archived", "dropped")]
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("公民")
+    ORG = "org", _("法人或其他组织")
+
+
+class CaseSource(models.TextChoices):
+    INSPECTION = "inspection", _("日常巡查")
+    COMPLAINT = "complaint", _("投诉举报")
+    EVENT = "event", _("网格事件")
+    REFERRAL = "referral", _("部门移送")
+    RANDOM = "random", _("双随机抽查")
+    OTHER = "other", _("其他")
+
+
+class Outcome(models.TextChoices):
+    PENALTY = "penalty", _("给予行政处罚")
+    NO_PENALTY = "no_penalty", _("不予行政处罚")
+    TRANSFER = "transfer", _("移送司法机关")
+
+
+class ServiceMethod(models.TextChoices):
+    DIRECT = "direct", _("直接送达")
+    LEFT = "left", _("留置送达")
+    POST = "post", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达")
+    PUBLIC_NOTICE = "public_notice", _("公告送达")
+
+
+class Case(TownScoped):
+    """行政执法案件."""
+
+    number = models.CharField(_("案件编号"), max_length=40)
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="cases", verbose_name=_("执法事项"))
+    procedure = models.CharField(_("程序"), max_length=12, choices=ProcedureKind.choices,
+                                 default=ProcedureKind.ORDINARY)
+    status = models.CharField(_("状态"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.LEAD)
+    source = models.CharField(_("案件来源"), max_length=16, choices=CaseSource.choices, default=CaseSource.INSPECTION)
+    event_id = models.PositiveBigIntegerField(_("来源事件"), null=True, blank=True)
+    party_kind = models.CharField(_("当事人类型"), max_length=8, choices=PartyKind.choices, default=PartyKind.PERSON)
+    party_name = models.CharField(_("当事人"), max_length=120)
+    party_id_number = EncryptedTextField(_("身份证号/统一社会信用代码"), blank=True, default="")
+    party_id_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    party_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    party_address = EncryptedTextField(_("住所/地址"), blank=True, default="")
+    place = models.CharField(_("违法地点"), max_length=200, blank=True)
+    act_date = models.DateField(_("违法行为发生日"), null=True, blank=True)
+    facts = models.TextField(_("案情摘要"))
+    officers = models.ManyToManyField(Officer, blank=True, related_name="cases", verbose_name=_("承办执法人员"))
+    # Art. 58 / Art. 57 flags, set at filing and editable until the decision
+    major_public_interest = models.BooleanField(_("涉及重大公共利益"), default=False)
+    complex_case = models.BooleanField(_("案情复杂或涉及多个法律关系"), default=False)
+    serious_violation = models.BooleanField(_("重大违法行为（须集体讨论）"), default=False)
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True)
+    # notice of intended penalty
+    proposed_fine = models.DecimalField(_("拟罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    proposed_penalty = models.CharField(_("拟处罚内容"), max_length=255, blank=True)
+    notice_served_on = models.DateField(_("事先告知送达日"), null=True, blank=True)
+    hearing_offered = models.BooleanField(_("已告知听证权利"), default=False)
+    statement_waived = models.BooleanField(_("当事人明确放弃陈述申辩"), default=False)
+    # hearing
+    hearing_requested_on = models.DateField(_("申请听证日"), null=True, blank=True)
+    hearing_on = models.DateField(_("听证日期"), null=True, blank=True)
+    hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("听证主持人"))
+    hearing_record = models.TextField(_("听证笔录"), blank=True)
+    hearing_record_signed = models.BooleanField(_("听证笔录已签字确认"), default=False)
+    # decision
+    outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True)
+    fine = models.DecimalField(_("罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    penalty_text = models.CharField(_("处罚内容"), max_length=255, blank=True)
+    decision_number = models.CharField(_("决定书文号"), max_length=60, blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    party_present = models.BooleanField(_("宣告时当事人在场"), default=True)
+    correction_ordered = models.BooleanField(_("已责令改正"), default=False)
+    first_offence_waiver = models.BooleanField(_("首违不罚"), default=False)
+    # service and execution
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    service_method = models.CharField(_("送达方式"), max_length=16, choices=ServiceMethod.choices, blank=True)
+    eservice_consent = models.BooleanField(_("已签署电子送达确认书"), default=False)
+    paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
+    paid_amount = models.DecimalField(_("实缴罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    late_fine = models.DecimalField(_("加处罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    closing_summary = models.TextField(_("结案报告"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("登记人"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("行政执法案件")
+        verbose_name_plural = _("行政执法案件")
+        ordering = ["town", "-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["town", "number"], name="enforcement_case_town_number")]
+        indexes = [models.Index(fields=["town", "status"], name="enforcement_case_status")]
+
+    def __str__(self):
+        return f"{self.number} {mask_name(self.party_name) if self.party_kind == PartyKind.PERSON else self.party_name}"
+
+    def save(self, *args, **kwargs):
+        self.party_id_index = blind_index(self.party_id_number or "")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"party_id_index"}
+        super().save(*args, **kwargs)
+
+    @property
+    def party_id_masked(self) -> str:
+        return mask_id_number(self.party_id_number)
+
+    @property
+    def party_phone_masked(self) -> str:
+        return mask_phone(self.party_phone)
+
+    @property
+    def party_address_masked(self) -> str:
+        return mask_address(self.party_address)
+
+    @property
+    def legal_review_mandatory(self) -> bool:
+        """处罚法 Art. 58 para 1: (1) major public interest, (2) a hearing was held, (3) complex, (4) by law."""
+        return bool(self.major_public_interest or self.hearing_on or self.complex_case
+                    or self.matter.legal_review_required)
+
+    @property
+    def collective_mandatory(self) -> bool:
+        """处罚法 Art. 57 para 2: complex cases and serious violations."""
+        return bool(self.complex_case or self.serious_violation)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class EvidenceKind(models.TextChoices):
+    INSPECTION_RECORD = "inspection_record", _("现场检查（勘验）笔录")
+    INTERVIEW_RECORD = "interview_record", _("询问笔录")
+    PHOTO = "photo", _("照片")
+    AUDIO_VIDEO = "av", _("音像记录")
+    DOCUMENT = "document", _("书证")
+    DATA = "data", _("电子数据")
+
+
+FIELD_RECORDS = {EvidenceKind.INSPECTION_RECORD, EvidenceKind.INTERVIEW_RECORD}
+
+
+def evidence_upload_to(instance, filename):
+    return f"enforcement/{instance.town.code}/evidence/{filename}"
+
+
+class Evidence(TownScoped):
+    """A piece of evidence or a field record, with its SM3 digest (全过程记录)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("案件"))
+    kind = models.CharField(_("种类"), max_length=20, choices=EvidenceKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, max_length=255, blank=True)
+    name = models.CharField(_("文件名"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    sm3 = models.CharField(_("SM3摘要"), max_length=64, blank=True)
+    device = models.CharField(_("记录设备"), max_length=120, blank=True)
+    recorded_from = models.DateTimeField(_("记录开始"), null=True, blank=True)
+    recorded_to = models.DateTimeField(_("记录结束"), null=True, blank=True)
+    officers = models.ManyToManyField(Officer, blank=True, related_name="+", verbose_name=_("在场执法人员"))
+    credentials_shown = models.BooleanField(_("已出示执法证件"), default=False)
+    preserved = models.BooleanField(_("先行登记保存"), default=False)
+    preservation_decided_on = models.DateField(_("保存处理决定日"), null=True, blank=True)
+    preservation_decision = models.CharField(_("保存处理决定"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("登记人"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证据与记录")
+        verbose_name_plural = _("证据与记录")
+        ordering = ["town", "case", "created_at", "id"]
+        indexes = [models.Index(fields=["town", "case"], name="enforcement_evidence_case")]
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewResult(models.TextChoices):
+    PASSED = "passed", _("同意")
+    AMEND = "amend", _("修改后再审")
+    FAILED = "failed", _("不同意")
+
+
+class LegalReview(TownScoped):
+    """法制审核 (处罚法 Art. 58)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("案件"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("审核人员"))
+    result = models.CharField(_("审核结论"), max_length=8, choices=ReviewResult.choices)
+    opinion = models.TextField(_("审核意见"))
+    reviewed_on = models.DateField(_("审核日期"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("法制审核")
+        verbose_name_plural = _("法制审核")
+        ordering = ["town", "case", "-reviewed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_result_display()}"
+
+
+class Discussion(TownScoped):
+    """集体讨论 (处罚法 Art. 57 para 2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="discussions", verbose_name=_("案件"))
+    held_on = models.DateField(_("讨论日期"))
+    participants = models.CharField(_("参加人员"), max_length=255)
+    minutes = models.TextField(_("讨论记录"))
+    conclusion = models.TextField(_("讨论决定"))
+    dissent = models.TextField(_("不同意见"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("记录人"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("集体讨论")
+        verbose_name_plural = _("集体讨论")
+        ordering = ["town", "case", "-held_on"]
+
+    def __str__(self):
+        return f"{self.case.number} {self.held_on}"
+
+
+class Publication(TownScoped):
+    """事后公示: the de-identified projection of a decision, and its withdrawal."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="publication", verbose_name=_("案件"))
+    title = models.CharField(_("标题"), max_length=200)
+    decision_number = models.CharField(_("决定书文号"), max_length=60)
+    party = models.CharField(_("当事人（公示）"), max_length=120)
+    summary = models.TextField(_("违法事实（公示）"))
+    penalty = models.CharField(_("处罚结果"), max_length=255)
+    basis = models.CharField(_("处罚依据"), max_length=255)
+    body = models.CharField(_("执法主体"), max_length=120)
+    decided_on = models.DateField(_("决定日期"))
+    published_on = models.DateField(_("公示日期"))
+    filter_log = models.JSONField(_("去标识化记录"), default=dict, blank=True)
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回理由"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("执法决定公示")
+        verbose_name_plural = _("执法决定公示")
+        ordering = ["town", "-published_on", "-id"]
+        indexes = [models.Index(fields=["town", "published_on"], name="enforcement_pub_date")]
+
+    def __str__(self):
+        return self.title

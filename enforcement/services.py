@@ -1,0 +1,1041 @@
+"""The one write path of 综合行政执法. Keyword-only arguments, one transaction each, audited inside it.
+
+Case steps go through ``procedure.CASE.fire`` (state, permission, guards naming their rule, optimistic
+locking, clocks, audit). Deadlines are clocks started by rule code; thresholds and the late-fine rate come
+from ``clocks.registry``. Parties' personal data never enters an audit entry in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.scope import require
+from audit.services import record, snapshot
+from clocks import registry
+from clocks import services as clock_services
+from core.crypto import mask_name, sm3_file, sm3_hex
+from core.errors import DomainError
+from instruments.services import instrument_render
+
+from .models import (
+    FIELD_RECORDS,
+    Case,
+    CaseSource,
+    CaseStatus,
+    Discussion,
+    Evidence,
+    EvidenceKind,
+    LegalReview,
+    Matter,
+    MatterCategory,
+    Officer,
+    Outcome,
+    PartyKind,
+    Post,
+    PowerSource,
+    ProcedureKind,
+    Publication,
+    Reviewer,
+    ReviewResult,
+    Training,
+)
+from .procedure import CASE, check_officers, check_power
+
+MATTER_FIELDS = ["code", "name", "category", "area", "source", "source_document", "acting_body", "law", "article",
+                 "basis_text", "penalty_kinds", "fine_min", "fine_max", "discretion", "summary_allowed",
+                 "hearing_threshold_person", "hearing_threshold_org", "decision_days", "legal_review_required",
+                 "responsible_post", "checklist", "active"]
+OFFICER_FIELDS = ["name", "credential", "credential_scope", "valid_from", "valid_until", "post",
+                  "legal_qualification", "active", "user_id"]
+# Case fields that may appear in audit entries (never the party's ID number, phone or address).
+CASE_AUDIT_FIELDS = ["number", "matter_id", "procedure", "status", "source", "event_id", "party_kind", "place",
+                     "act_date", "major_public_interest", "complex_case", "serious_violation", "filed_on",
+                     "proposed_fine", "proposed_penalty", "hearing_offered", "statement_waived", "outcome", "fine",
+                     "penalty_text", "decision_number", "decided_on", "served_on", "service_method", "paid_on",
+                     "paid_amount", "late_fine", "closed_on"]
+MAX_EVIDENCE_BYTES = 200 * 1024 * 1024
+CENT = Decimal("0.01")
+
+
+def _today(on_date=None) -> dt.date:
+    return on_date or timezone.localdate()
+
+
+def _money(value, field: str, *, required: bool = False):
+    if value in (None, ""):
+        if required:
+            raise DomainError(_("请填写金额。"), field=field)
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("“{v}”不是有效的金额。").format(v=value), field=field) from None
+    if amount < 0:
+        raise DomainError(_("金额不能为负数。"), field=field)
+    return amount
+
+
+# --- powers catalogue --------------------------------------------------------------------------
+def _clean_matter(town, data: dict, *, instance: Matter | None = None) -> dict:
+    clean = {}
+    for name in MATTER_FIELDS:
+        if name in data:
+            clean[name] = data[name]
+    for name in ("code", "name", "law"):
+        value = str(clean.get(name, getattr(instance, name, "")) or "").strip()
+        if not value:
+            label = {"code": _("事项编码"), "name": _("事项名称"), "law": _("法律依据")}[name]
+            raise DomainError(_("{f}不能为空。").format(f=label), field=name)
+        clean[name] = value
+    source = clean.get("source", getattr(instance, "source", ""))
+    if source not in PowerSource.values:
+        raise DomainError(_("权力来源须为法定、赋权、委托或派驻。"), rule="penalty.guard.power", field="source")
+    if "category" in clean and clean["category"] not in MatterCategory.values:
+        raise DomainError(_("权力类别无效。"), field="category")
+    if "responsible_post" in clean and clean["responsible_post"] not in Post.values:
+        raise DomainError(_("责任岗位无效。"), field="responsible_post")
+    for name in ("fine_min", "fine_max", "hearing_threshold_person", "hearing_threshold_org"):
+        if name in clean:
+            clean[name] = _money(clean[name], name)
+    low = clean.get("fine_min", getattr(instance, "fine_min", None))
+    high = clean.get("fine_max", getattr(instance, "fine_max", None))
+    if low is not None and high is not None and low > high:
+        raise DomainError(_("罚款下限不能高于上限。"), field="fine_min")
+    document = clean.get("source_document", getattr(instance, "source_document", "")) or ""
+    if source in (PowerSource.DELEGATED, PowerSource.ENTRUSTED, PowerSource.SECONDED) and not document.strip():
+        raise DomainError(_("赋权、委托、派驻事项须登记赋权决定、委托书或派驻文件。"), rule="penalty.guard.power",
+                          field="source_document")
+    body = clean.get("acting_body", getattr(instance, "acting_body", "")) or ""
+    if source == PowerSource.ENTRUSTED and not body.strip():
+        raise DomainError(_("委托事项须登记委托机关名称。"), rule="penalty.guard.power", field="acting_body")
+    if "decision_days" in clean and clean["decision_days"] not in (None, ""):
+        try:
+            days = int(clean["decision_days"])
+        except (TypeError, ValueError):
+            raise DomainError(_("期限须为整数日。"), field="decision_days") from None
+        if not 0 < days <= 3650:
+            raise DomainError(_("期限须为整数日。"), field="decision_days")
+        clean["decision_days"] = days
+    elif "decision_days" in clean:
+        clean["decision_days"] = None
+    if "discretion" in clean:
+        clean["discretion"] = parse_discretion(clean["discretion"])
+    return clean
+
+
+def parse_discretion(value) -> list[dict]:
+    """"情节A：幅度A；情节B：幅度B" (or a list of dicts) → [{"circumstance", "range"}]."""
+    if isinstance(value, list):
+        items = value
+    else:
+        items = []
+        for part in str(value or "").replace("\n", "；").split("；"):
+            part = part.strip()
+            if not part:
+                continue
+            head, sep, tail = part.replace(":", "：").partition("：")
+            if not sep or not head.strip() or not tail.strip():
+                raise DomainError(_("裁量基准“{p}”应写成“情节：处罚幅度”。").format(p=part), field="discretion")
+            items.append({"circumstance": head.strip(), "range": tail.strip()})
+    return [{"circumstance": str(i["circumstance"]), "range": str(i["range"])} for i in items]
+
+
+@transaction.atomic
+def matter_create(*, town, actor, **data) -> Matter:
+    require(actor, "enforcement.manage")
+    clean = _clean_matter(town, data)
+    if Matter.objects.filter(town=town, code=clean["code"]).exists():
+        raise DomainError(_("事项编码“{c}”已存在。").format(c=clean["code"]), field="code")
+    matter = Matter.objects.create(town=town, **clean)
+    record(action="enforcement.matter_create", obj=matter, actor=actor, after=snapshot(matter, MATTER_FIELDS))
+    return matter
+
+
+@transaction.atomic
+def matter_update(*, matter: Matter, actor, reason: str = "", **data) -> Matter:
+    require(actor, "enforcement.manage")
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    before = snapshot(matter, MATTER_FIELDS)
+    clean = _clean_matter(matter.town, data, instance=matter)
+    if clean.get("code") != matter.code and Matter.objects.filter(town=matter.town, code=clean["code"]).exists():
+        raise DomainError(_("事项编码“{c}”已存在。").format(c=clean["code"]), field="code")
+    for name, value in clean.items():
+        setattr(matter, name, value)
+    matter.save()
+    record(action="enforcement.matter_update", obj=matter, actor=actor, before=before,
+           after=snapshot(matter, MATTER_FIELDS), reason=reason)
+    return matter
+
+
+# Excel import: one header row, these columns (Chinese headers), every row valid or nothing is written.
+IMPORT_COLUMNS = [
+    ("code", "事项编码"), ("name", "事项名称"), ("category", "权力类别"), ("area", "执法领域"), ("source", "权力来源"),
+    ("source_document", "赋权/委托/派驻文件"), ("acting_body", "实施主体名称"), ("law", "法律依据"),
+    ("article", "条款"), ("basis_text", "条文内容"), ("penalty_kinds", "处罚种类"), ("fine_min", "罚款下限"),
+    ("fine_max", "罚款上限"), ("discretion", "裁量基准"), ("summary_allowed", "可适用简易程序"),
+    ("hearing_threshold_person", "听证标准（公民）"), ("hearing_threshold_org", "听证标准（组织）"),
+    ("decision_days", "决定期限（日）"), ("legal_review_required", "须经法制审核"), ("responsible_post", "责任岗位"),
+    ("checklist", "办案要点"),
+]
+_CHOICE_LABELS = {
+    "category": {str(label): value for value, label in MatterCategory.choices},
+    "source": {str(label): value for value, label in PowerSource.choices},
+    "responsible_post": {str(label): value for value, label in Post.choices},
+}
+_YES = {"是", "Y", "YES", "TRUE", "1", "√"}
+_NO = {"否", "N", "NO", "FALSE", "0", ""}
+
+
+def read_matter_workbook(file) -> list[dict]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:
+        raise DomainError(_("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。"), field="file") from None
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        raise DomainError(_("表格是空的。"), field="file")
+    header = [str(c or "").strip() for c in rows[0]]
+    by_label = {label: name for name, label in IMPORT_COLUMNS}
+    positions = {}
+    for index, label in enumerate(header):
+        if label in by_label:
+            positions[by_label[label]] = index
+    missing = [label for name, label in IMPORT_COLUMNS[:8] if name not in positions and name not in
+               ("area", "source_document", "acting_body", "category")]
+    if missing:
+        raise DomainError(_("表头缺少列：{cols}。").format(cols="、".join(missing)), field="file")
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(c not in (None, "") for c in row):
+            continue
+        item = {"_row": number}
+        for name, index in positions.items():
+            value = row[index] if index < len(row) else None
+            item[name] = "" if value is None else (value if isinstance(value, (int, float)) else str(value).strip())
+        out.append(item)
+    return out
+
+
+def _import_row(item: dict) -> dict:
+    data = {}
+    for name, _label in IMPORT_COLUMNS:
+        if name not in item:
+            continue
+        value = item[name]
+        if name in _CHOICE_LABELS:
+            text = str(value).strip()
+            if text in _CHOICE_LABELS[name]:
+                value = _CHOICE_LABELS[name][text]
+            elif text in _CHOICE_LABELS[name].values():
+                value = text
+            elif text == "" and name != "source":
+                continue
+            else:
+                raise DomainError(_("“{v}”不是有效的{f}。").format(v=text, f=dict(IMPORT_COLUMNS)[name]), field=name)
+        if name in ("summary_allowed", "legal_review_required"):
+            text = str(value).strip().upper()
+            if text in _YES:
+                value = True
+            elif text in _NO:
+                value = False
+            else:
+                raise DomainError(_("“{f}”须填“是”或“否”。").format(f=dict(IMPORT_COLUMNS)[name]), field=name)
+        if name == "code" and isinstance(value, float) and value.is_integer():
+            value = str(int(value))
+        data[name] = value
+    return data
+
+
+@transaction.atomic
+def matter_import(*, town, file, actor) -> dict:
+    """Import (create or update by code) the powers list from Excel. All or nothing: any bad row → a
+    DomainError whose ``extra["errors"]`` lists ``(row, message)`` for every bad row, nothing written."""
+    require(actor, "enforcement.manage")
+    items = read_matter_workbook(file)
+    if not items:
+        raise DomainError(_("表格中没有数据行。"), field="file")
+    errors, prepared, seen = [], [], {}
+    existing = {m.code: m for m in Matter.objects.filter(town=town)}
+    for item in items:
+        try:
+            data = _import_row(item)
+            instance = existing.get(str(data.get("code", "")).strip())
+            clean = _clean_matter(town, data, instance=instance)
+            if clean["code"] in seen:
+                raise DomainError(_("事项编码“{c}”与第{r}行重复。").format(c=clean["code"], r=seen[clean["code"]]),
+                                  field="code")
+            seen[clean["code"]] = item["_row"]
+            prepared.append((instance, clean))
+        except DomainError as exc:
+            errors.append((item["_row"], str(exc)))
+    if errors:
+        raise DomainError(_("导入失败：{n}行有错误，未导入任何数据。").format(n=len(errors)), field="file",
+                          extra={"errors": errors})
+    created = updated = 0
+    for instance, clean in prepared:
+        if instance is None:
+            Matter.objects.create(town=town, **clean)
+            created += 1
+        else:
+            for name, value in clean.items():
+                setattr(instance, name, value)
+            instance.save()
+            updated += 1
+    record(action="enforcement.matter_import", town=town, actor=actor, object_type="enforcement.matter",
+           after={"created": created, "updated": updated, "rows": len(prepared)},
+           files=[{"name": getattr(file, "name", "import.xlsx"), "path": "", "sm3": _digest_upload(file)}])
+    return {"created": created, "updated": updated}
+
+
+def _digest_upload(file) -> str:
+    try:
+        file.seek(0)
+        digest = sm3_file(file)
+        file.seek(0)
+        return digest
+    except Exception:  # pragma: no cover - unseekable streams
+        return ""
+
+
+# --- officers, reviewers, training ---------------------------------------------------------------
+def _clean_officer(data: dict) -> dict:
+    clean = {k: v for k, v in data.items() if k in OFFICER_FIELDS or k == "user"}
+    for name, label in (("name", _("姓名")), ("credential", _("执法证号"))):
+        if name in clean and not str(clean[name] or "").strip():
+            raise DomainError(_("{f}不能为空。").format(f=label), field=name)
+    if clean.get("valid_from") and clean.get("valid_until") and clean["valid_from"] > clean["valid_until"]:
+        raise DomainError(_("证件有效期起不能晚于有效期至。"), field="valid_until")
+    if "post" in clean and clean["post"] not in Post.values:
+        raise DomainError(_("岗位无效。"), field="post")
+    return clean
+
+
+@transaction.atomic
+def officer_create(*, town, actor, name: str, credential: str, valid_from, valid_until, post: str = Post.CASEWORK,
+                   credential_scope: str = "", legal_qualification: bool = False, user=None) -> Officer:
+    require(actor, "enforcement.manage")
+    clean = _clean_officer({"name": name, "credential": credential, "valid_from": valid_from,
+                            "valid_until": valid_until, "post": post})
+    if not valid_from or not valid_until:
+        raise DomainError(_("请填写证件有效期。"), field="valid_until")
+    if Officer.objects.filter(town=town, credential=clean["credential"].strip()).exists():
+        raise DomainError(_("执法证号“{c}”已登记。").format(c=credential), field="credential")
+    if user is not None and user.town_id != town.pk:
+        raise DomainError(_("登录账号不属于本镇街。"), field="user")
+    officer = Officer.objects.create(town=town, name=name.strip(), credential=credential.strip(),
+                                     credential_scope=credential_scope, valid_from=valid_from,
+                                     valid_until=valid_until, post=post, legal_qualification=legal_qualification,
+                                     user=user)
+    record(action="enforcement.officer_create", obj=officer, actor=actor, after=snapshot(officer, OFFICER_FIELDS))
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, officer: Officer, actor, reason: str = "", **data) -> Officer:
+    require(actor, "enforcement.manage")
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    before = snapshot(officer, OFFICER_FIELDS)
+    clean = _clean_officer(data)
+    for name, value in clean.items():
+        setattr(officer, name, value)
+    if officer.valid_from > officer.valid_until:
+        raise DomainError(_("证件有效期起不能晚于有效期至。"), field="valid_until")
+    officer.save()
+    record(action="enforcement.officer_update", obj=officer, actor=actor, before=before,
+           after=snapshot(officer, OFFICER_FIELDS), reason=reason)
+    return officer
+
+
+@transaction.atomic
+def training_record(*, officer: Officer, year: int, hours, exam_score=None, passed: bool, actor,
+                    note: str = "") -> Training:
+    require(actor, "enforcement.manage")
+    try:
+        hours = Decimal(str(hours))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("培训学时须为数字。"), field="hours") from None
+    if hours < 0:
+        raise DomainError(_("培训学时不能为负数。"), field="hours")
+    if exam_score not in (None, ""):
+        try:
+            exam_score = Decimal(str(exam_score))
+        except (InvalidOperation, ValueError):
+            raise DomainError(_("考试成绩须为数字。"), field="exam_score") from None
+        if not 0 <= exam_score <= 100:
+            raise DomainError(_("考试成绩须在0至100之间。"), field="exam_score")
+    else:
+        exam_score = None
+    training, _created = Training.objects.update_or_create(
+        town=officer.town, officer=officer, year=int(year),
+        defaults={"hours": hours, "exam_score": exam_score, "passed": bool(passed), "note": note})
+    record(action="enforcement.training_record", obj=officer, actor=actor,
+           after={"year": int(year), "hours": hours, "exam_score": exam_score, "passed": bool(passed)})
+    return training
+
+
+@transaction.atomic
+def reviewer_set(*, town, user, name: str, qualification_number: str, actor, active: bool = True) -> Reviewer:
+    require(actor, "enforcement.manage")
+    if user.town_id != town.pk:
+        raise DomainError(_("登录账号不属于本镇街。"), field="user")
+    reviewer, _created = Reviewer.objects.update_or_create(
+        town=town, user=user, defaults={"name": name, "qualification_number": qualification_number.strip(),
+                                        "active": active})
+    record(action="enforcement.reviewer_set", obj=reviewer, actor=actor,
+           after=snapshot(reviewer, ["name", "qualification_number", "active", "user_id"]))
+    return reviewer
+
+
+# --- cases: opening ---------------------------------------------------------------------------
+def _next_number(town, year: int) -> str:
+    from org.models import Town
+
+    Town.objects.select_for_update().filter(pk=town.pk).first()
+    prefix = _("{abbr}执案〔{year}〕").format(abbr=town.abbreviation, year=year)
+    serials = [int(n[len(prefix):-1]) for n in Case.objects.filter(town=town, number__startswith=prefix)
+               .values_list("number", flat=True) if n[len(prefix):-1].isdigit()]
+    return f"{prefix}{max(serials, default=0) + 1}号"
+
+
+def _case_officers(town, officers) -> list[Officer]:
+    officers = list(officers or [])
+    for officer in officers:
+        if officer.town_id != town.pk:
+            raise DomainError(_("执法人员不属于本镇街。"), field="officers")
+    return officers
+
+
+def _event_for(actor, event_id):
+    """A case may come from a grid event: read it through the events module's selectors only."""
+    if not event_id:
+        return None
+    from events import selectors as event_selectors
+
+    return event_selectors.event_detail(actor, event_id)
+
+
+@transaction.atomic
+def case_open(*, town, matter: Matter, actor, party_name: str, facts: str, party_kind: str = PartyKind.PERSON,
+              party_id_number: str = "", party_phone: str = "", party_address: str = "", place: str = "",
+              act_date=None, source: str = CaseSource.INSPECTION, event_id=None, officers=(),
+              major_public_interest: bool = False, complex_case: bool = False, serious_violation: bool = False,
+              on_date=None) -> Case:
+    """Register a lead (案源). The 立案 decision is ``case_file``."""
+    require(actor, "enforcement.case_open")
+    check_power(matter, town)
+    if not (party_name or "").strip():
+        raise DomainError(_("请填写当事人。"), field="party_name")
+    if not (facts or "").strip():
+        raise DomainError(_("请填写案情摘要。"), field="facts")
+    if party_kind not in PartyKind.values:
+        raise DomainError(_("当事人类型无效。"), field="party_kind")
+    if source not in CaseSource.values:
+        raise DomainError(_("案件来源无效。"), field="source")
+    today = _today(on_date)
+    if act_date and act_date > today:
+        raise DomainError(_("违法行为发生日不能晚于今天。"), field="act_date")
+    if act_date:
+        _check_limitation(town, act_date, today)
+    event = _event_for(actor, event_id) if event_id else None
+    case = Case(town=town, matter=matter, party_kind=party_kind, party_name=party_name.strip(),
+                party_id_number=(party_id_number or "").strip().upper(), party_phone=(party_phone or "").strip(),
+                party_address=(party_address or "").strip(), place=place, act_date=act_date, facts=facts.strip(),
+                source=CaseSource.EVENT if event is not None else source, event_id=getattr(event, "pk", None),
+                major_public_interest=major_public_interest, complex_case=complex_case,
+                serious_violation=serious_violation,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    case.number = _next_number(town, today.year)
+    case.save()
+    case.officers.set(_case_officers(town, officers))
+    record(action="enforcement.case_open", obj=case, actor=actor, after=snapshot(case, CASE_AUDIT_FIELDS)
+           | {"officers": [o.pk for o in case.officers.all()]})
+    return case
+
+
+def _check_limitation(town, act_date, today) -> None:
+    """penalty.guard.limitation: not discovered within the 2-year limitation → no case (Art. 36)."""
+    from clocks.calendar import DbCalendar
+
+    rule = registry.get_clock_rule("penalty.limitation")
+    years = rule.length or 2
+    try:
+        rough = act_date.replace(year=act_date.year + years)
+    except ValueError:  # 29 February → 28 February (period.month_end)
+        rough = act_date.replace(year=act_date.year + years, day=28)
+    if today <= rough:  # the rest-day rollover only ever lengthens the period
+        return
+    try:
+        due = clock_services.compute_rule(rule, start=act_date, calendar=DbCalendar()).due_date
+    except DomainError:  # calendar year not loaded: the plain date is the conservative answer
+        due = rough
+    if today > due:
+        raise DomainError(_("违法行为发生于{d}，已超过二年追责时效，不得立案。").format(d=act_date),
+                          rule="penalty.guard.limitation", field="act_date")
+
+
+@transaction.atomic
+def case_set_officers(*, case: Case, officers, actor, on_date=None) -> Case:
+    require(actor, "enforcement.case_handle")
+    if not case.is_open:
+        raise DomainError(_("案件已结案，不能调整执法人员。"), field="officers")
+    officers = _case_officers(case.town, officers)
+    check_officers(officers, _today(on_date))
+    before = sorted(case.officers.values_list("pk", flat=True))
+    case.officers.set(officers)
+    record(action="enforcement.case_officers", obj=case, actor=actor, before={"officers": before},
+           after={"officers": sorted(o.pk for o in officers)})
+    return case
+
+
+def _render(kind_code: str, case: Case, actor, *, lines: list[str], number=True, on_date=None, title: str = "",
+            recipient: str = ""):
+    body = case.matter.body_name(case.town)
+    return instrument_render(kind_code=kind_code, obj=case, actor=actor, number=number, on_date=on_date,
+                             title=title,
+                             context={"issuer": body, "signature": body, "recipient": recipient,
+                                      "paragraphs": [str(x) for x in lines if str(x).strip()]})
+
+
+def _party_line(case: Case) -> str:
+    return _("当事人：{name}（{kind}）；身份证号/统一社会信用代码：{id}；地址：{addr}").format(
+        name=case.party_name, kind=case.get_party_kind_display(), id=case.party_id_number or "—",
+        addr=case.party_address or "—")
+
+
+@transaction.atomic
+def case_file(*, case: Case, actor, reason: str = "", on_date=None) -> Case:
+    """立案: head approval; the 90-day decision clock starts (or the matter's own period)."""
+    day = _today(on_date)
+    CASE.fire(case, "file", actor=actor, reason=reason, on_date=day)
+    Case.objects.filter(pk=case.pk).update(filed_on=day)
+    case.filed_on = day
+    clock_services.clock_start(obj=case, rule_code="penalty.decision", actor=actor, start_date=day,
+                               length=case.matter.decision_days)
+    _render("filing_approval", case, actor, number=False, on_date=day, lines=[
+        _("案件编号：{n}").format(n=case.number), _("执法事项：{m}").format(m=case.matter),
+        _party_line(case), _("案情摘要：{f}").format(f=case.facts),
+        _("立案依据：{b}").format(b=case.matter.basis_citation),
+        _("承办人员：{o}").format(o="、".join(str(o) for o in case.officers.all()) or "—"),
+        _("审批意见：同意立案。{r}").format(r=reason or ""),
+    ])
+    return case
+
+
+@transaction.atomic
+def case_fire(*, case: Case, action: str, actor, reason: str = "", on_date=None) -> Case:
+    """The plain steps (no data): investigate, close_investigation, submit_review, execute,
+    file_with_agency, archive, drop."""
+    if action not in {"investigate", "close_investigation", "submit_review", "execute", "file_with_agency",
+                      "archive", "drop"}:
+        raise DomainError(_("该操作需要填写表单。"), field="action")
+    CASE.fire(case, action, actor=actor, reason=reason, on_date=_today(on_date))
+    return case
+
+
+# --- evidence (全过程记录) ------------------------------------------------------------------------
+@transaction.atomic
+def evidence_add(*, case: Case, kind: str, title: str, actor, upload=None, description: str = "", officers=(),
+                 credentials_shown: bool = False, device: str = "", recorded_from=None, recorded_to=None,
+                 preserved: bool = False, on_date=None) -> Evidence:
+    require(actor, "enforcement.case_handle")
+    if case.status not in (CaseStatus.FILED, CaseStatus.INVESTIGATING, CaseStatus.LEAD):
+        raise DomainError(_("只有调查阶段可以登记证据。"), field="kind")
+    if kind not in EvidenceKind.values:
+        raise DomainError(_("证据种类无效。"), field="kind")
+    if not (title or "").strip():
+        raise DomainError(_("请填写证据名称。"), field="title")
+    day = _today(on_date)
+    officers = _case_officers(case.town, officers)
+    if kind in FIELD_RECORDS:
+        check_officers(officers, day)
+        if not credentials_shown:
+            raise DomainError(_("询问、检查笔录须记录执法人员已出示执法证件。"), rule="penalty.guard.credentials_shown",
+                              field="credentials_shown")
+    if kind == EvidenceKind.AUDIO_VIDEO and not (device or "").strip():
+        raise DomainError(_("音像记录须登记记录设备。"), field="device")
+    if recorded_from and recorded_to and recorded_from > recorded_to:
+        raise DomainError(_("记录结束时间不能早于开始时间。"), field="recorded_to")
+    if upload is None and kind in (EvidenceKind.PHOTO, EvidenceKind.AUDIO_VIDEO, EvidenceKind.DATA):
+        raise DomainError(_("请上传证据文件。"), field="upload")
+    evidence = Evidence(town=case.town, case=case, kind=kind, title=title.strip(), description=description,
+                        device=device, recorded_from=recorded_from, recorded_to=recorded_to,
+                        credentials_shown=credentials_shown, preserved=preserved,
+                        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    files = []
+    if upload is not None:
+        size = getattr(upload, "size", 0) or 0
+        if size == 0:
+            raise DomainError(_("上传的文件是空的。"), field="upload")
+        if size > MAX_EVIDENCE_BYTES:
+            raise DomainError(_("文件超过 {mb} MB。").format(mb=MAX_EVIDENCE_BYTES // (1024 * 1024)), field="upload")
+        upload.seek(0)
+        evidence.sm3 = sm3_file(upload)
+        upload.seek(0)
+        evidence.size = size
+        evidence.name = (getattr(upload, "name", "") or "evidence")[-200:]
+        suffix = evidence.name.rsplit(".", 1)[-1].lower() if "." in evidence.name else "bin"
+        evidence.file.save(f"{case.pk}-{evidence.sm3[:16]}.{suffix[:8]}", upload, save=False)
+    evidence.save()
+    evidence.officers.set(officers)
+    if evidence.file:
+        files = [{"name": evidence.name, "path": evidence.file.name, "sm3": evidence.sm3}]
+    record(action="enforcement.evidence_add", obj=case, actor=actor, files=files,
+           after={"evidence": evidence.pk, "kind": kind, "title": evidence.title, "sm3": evidence.sm3,
+                  "device": device, "officers": [o.pk for o in officers], "credentials_shown": credentials_shown,
+                  "preserved": preserved})
+    if preserved:
+        clock_services.clock_start(obj=case, rule_code="penalty.preservation.decide", actor=actor, start_date=day)
+    if kind in FIELD_RECORDS:
+        _render(kind, case, actor, number=False, on_date=day, title=evidence.title, lines=[
+            _("案件编号：{n}").format(n=case.number),
+            _("执法人员：{o}（已出示执法证件）").format(o="、".join(str(o) for o in officers)),
+            _("记录内容：{d}").format(d=description or evidence.title)])
+    return evidence
+
+
+@transaction.atomic
+def preservation_decide(*, evidence: Evidence, decision: str, actor, on_date=None) -> Evidence:
+    require(actor, "enforcement.case_handle")
+    if not evidence.preserved or evidence.preservation_decided_on:
+        raise DomainError(_("该证据没有待处理的先行登记保存。"), field="decision")
+    if not (decision or "").strip():
+        raise DomainError(_("请填写处理决定。"), field="decision")
+    day = _today(on_date)
+    evidence.preservation_decision = decision.strip()
+    evidence.preservation_decided_on = day
+    evidence.save(update_fields=["preservation_decision", "preservation_decided_on"])
+    case = evidence.case
+    if not case.evidence.filter(preserved=True, preservation_decided_on__isnull=True).exists():
+        clock_services.clock_stop_for(obj=case, rule_code="penalty.preservation.decide", actor=actor, on_date=day)
+    _render("preservation_decision", case, actor, on_date=day, lines=[
+        _("先行登记保存的证据：{t}").format(t=evidence.title), _("处理决定：{d}").format(d=decision)])
+    record(action="enforcement.preservation_decide", obj=case, actor=actor,
+           after={"evidence": evidence.pk, "decision": decision, "on": day})
+    return evidence
+
+
+# --- notice, hearing, review, discussion ----------------------------------------------------------
+@transaction.atomic
+def notice_serve(*, case: Case, proposed_penalty: str, actor, proposed_fine=None, hearing_offered: bool = False,
+                 on_date=None) -> Case:
+    """事先告知 (Arts 44–45, 63): the intended penalty and the rights; the hearing window starts."""
+    day = _today(on_date)
+    fine = _money(proposed_fine, "proposed_fine")
+    if not (proposed_penalty or "").strip():
+        raise DomainError(_("请填写拟处罚内容。"), field="proposed_penalty")
+    _fire_with(case, "serve_notice", actor=actor, on_date=day,
+               data={"proposed_fine": fine, "hearing_offered": hearing_offered},
+               proposed_fine=fine, proposed_penalty=proposed_penalty.strip(), notice_served_on=day,
+               hearing_offered=bool(hearing_offered))
+    clock_services.clock_start(obj=case, rule_code="penalty.statement.window", actor=actor, start_date=day)
+    lines = [_party_line(case), _("经调查，你（单位）{f}").format(f=case.facts),
+             _("依据{b}，本机关拟作出如下行政处罚：{p}").format(b=case.matter.basis_citation, p=proposed_penalty),
+             _("根据《中华人民共和国行政处罚法》第四十四条、第四十五条，你（单位）有权进行陈述和申辩。")]
+    if hearing_offered:
+        clock_services.clock_start(obj=case, rule_code="penalty.hearing.request", actor=actor, start_date=day)
+        lines.append(_("根据第六十三条、第六十四条，你（单位）有权要求听证，应当在收到本告知书之日起五个工作日内提出，"
+                       "逾期视为放弃。当事人不承担听证费用。"))
+    _render("notice_of_intended_penalty", case, actor, on_date=day, recipient=case.party_name, lines=lines)
+    return case
+
+
+def _fire_with(case: Case, action: str, *, actor, data=None, on_date=None, reason: str = "", **values):
+    """Fire ``action`` changing ``values`` inside the same audited, version-checked update."""
+    return CASE.fire(case, action, actor=actor, data={**(data or {}), "set": values}, on_date=on_date,
+                     reason=reason)
+
+
+@transaction.atomic
+def hearing_request(*, case: Case, actor, on_date=None) -> Case:
+    day = _today(on_date)
+    _fire_with(case, "request_hearing", actor=actor, on_date=day, hearing_requested_on=day)
+    return case
+
+
+@transaction.atomic
+def hearing_hold(*, case: Case, host, held_on, record_text: str, signed: bool, actor, notice_date=None) -> Case:
+    """Record the hearing (Art. 64): host is not an investigator; notice ≥ 7 wd before; signed record."""
+    require(actor, "enforcement.case_handle")
+    if case.status != CaseStatus.HEARING:
+        raise DomainError(_("案件不在听证阶段。"), field="held_on")
+    if host is None:
+        raise DomainError(_("请指定听证主持人。"), field="host")
+    if case.officers.filter(user=host).exists():
+        raise DomainError(_("听证主持人不得为本案调查人员。"), rule="penalty.guard.hearing_host", field="host")
+    if not held_on:
+        raise DomainError(_("请填写听证日期。"), field="held_on")
+    if not (record_text or "").strip():
+        raise DomainError(_("请填写听证笔录。"), field="record_text")
+    if notice_date:
+        _check_hearing_notice(case, notice_date, held_on, actor)
+    before = snapshot(case, ["hearing_on", "hearing_host_id", "hearing_record_signed"])
+    case.hearing_host = host
+    case.hearing_on = held_on
+    case.hearing_record = record_text.strip()
+    case.hearing_record_signed = bool(signed)
+    case.save(update_fields=["hearing_host", "hearing_on", "hearing_record", "hearing_record_signed"])
+    _render("hearing_record", case, actor, number=False, on_date=held_on, lines=[
+        _("听证主持人：{h}").format(h=getattr(host, "display_name", "") or host),
+        _("听证日期：{d}").format(d=held_on), record_text,
+        _("当事人签字确认：{s}").format(s=_("已签字") if signed else _("未签字"))])
+    record(action="enforcement.hearing_hold", obj=case, actor=actor, before=before,
+           after=snapshot(case, ["hearing_on", "hearing_host_id", "hearing_record_signed"]))
+    return case
+
+
+def _check_hearing_notice(case, notice_date, held_on, actor) -> None:
+    """penalty.hearing.notice: the notice at least 7 working days before the hearing (computed backwards)."""
+    from clocks.calendar import DbCalendar
+
+    rule = registry.get_clock_rule("penalty.hearing.notice")
+    latest = clock_services.compute_rule(rule, start=held_on, calendar=DbCalendar()).due_date
+    if notice_date > latest:
+        raise DomainError(_("听证通知应在举行听证的七个工作日前送达：听证日为{d}，最迟应于{l}通知。").format(
+            d=held_on, l=latest), rule="penalty.hearing.notice", field="notice_date")
+
+
+@transaction.atomic
+def review_submit(*, case: Case, actor, on_date=None) -> Case:
+    return case_fire(case=case, action="submit_review", actor=actor, on_date=on_date)
+
+
+@transaction.atomic
+def legal_review_record(*, case: Case, result: str, opinion: str, actor, on_date=None) -> LegalReview:
+    """法制审核 by a qualified reviewer who is not a case officer (Art. 58 para 2)."""
+    require(actor, "enforcement.legal_review")
+    if case.status != CaseStatus.LEGAL_REVIEW:
+        raise DomainError(_("案件未提交法制审核。"), field="result")
+    if result not in ReviewResult.values:
+        raise DomainError(_("请选择审核结论。"), field="result")
+    if not (opinion or "").strip():
+        raise DomainError(_("请填写审核意见。"), field="opinion")
+    reviewer = Reviewer.objects.filter(town=case.town, user=actor, active=True).first()
+    if reviewer is None or not reviewer.qualification_number:
+        raise DomainError(_("审核人员未登记法律职业资格，不能从事法制审核。"), rule="penalty.guard.reviewer_qualified",
+                          field="result")
+    if case.officers.filter(user=actor).exists():
+        raise DomainError(_("本案承办人员不得担任法制审核人员。"), rule="penalty.guard.reviewer_qualified",
+                          field="result")
+    day = _today(on_date)
+    review = LegalReview.objects.create(town=case.town, case=case, reviewer=actor, result=result,
+                                        opinion=opinion.strip(), reviewed_on=day)
+    _render("legal_review_opinion", case, actor, on_date=day, lines=[
+        _("案件编号：{n}").format(n=case.number), _("执法事项：{m}").format(m=case.matter),
+        _("拟处罚内容：{p}").format(p=case.proposed_penalty or "—"),
+        _("审核结论：{r}").format(r=review.get_result_display()), _("审核意见：{o}").format(o=opinion),
+        _("审核人员：{r}（法律职业资格证书编号：{q}）").format(r=reviewer.name, q=reviewer.qualification_number)])
+    record(action="enforcement.legal_review", obj=case, actor=actor,
+           after={"review": review.pk, "result": result, "reviewed_on": day})
+    return review
+
+
+@transaction.atomic
+def discussion_record(*, case: Case, held_on, participants: str, minutes: str, conclusion: str, actor,
+                      dissent: str = "") -> Discussion:
+    """负责人集体讨论 (Art. 57 para 2)."""
+    if not held_on:
+        raise DomainError(_("请填写讨论日期。"), field="held_on")
+    for name, value, label in (("participants", participants, _("参加人员")), ("minutes", minutes, _("讨论记录")),
+                               ("conclusion", conclusion, _("讨论决定"))):
+        if not (value or "").strip():
+            raise DomainError(_("请填写{f}。").format(f=label), field=name)
+    if case.status != CaseStatus.COLLECTIVE_DISCUSSION:
+        CASE.fire(case, "discuss", actor=actor, on_date=held_on)
+    else:
+        require(actor, "enforcement.collective")
+    discussion = Discussion.objects.create(town=case.town, case=case, held_on=held_on, participants=participants,
+                                           minutes=minutes, conclusion=conclusion, dissent=dissent,
+                                           created_by=actor)
+    _render("collective_discussion_record", case, actor, number=False, on_date=held_on, lines=[
+        _("讨论日期：{d}").format(d=held_on), _("参加人员：{p}").format(p=participants),
+        _("讨论记录：{m}").format(m=minutes), _("不同意见：{d}").format(d=dissent or _("无")),
+        _("讨论决定：{c}").format(c=conclusion)])
+    record(action="enforcement.discussion", obj=case, actor=actor, after={"discussion": discussion.pk,
+                                                                          "held_on": held_on})
+    return discussion
+
+
+# --- decision, service, execution, closure --------------------------------------------------------
+@transaction.atomic
+def case_decide(*, case: Case, outcome: str, actor, penalty_text: str = "", fine=None,
+                correction_ordered: bool = False, party_present: bool = True, first_offence_waiver: bool = False,
+                on_date=None) -> Case:
+    day = _today(on_date)
+    fine = _money(fine, "fine")
+    data = {"outcome": outcome, "fine": fine, "penalty_text": penalty_text, "correction_ordered": correction_ordered}
+    _fire_with(case, "decide", actor=actor, data=data, on_date=day, outcome=outcome,
+               fine=fine if outcome == Outcome.PENALTY else None,
+               penalty_text=(penalty_text or "").strip(), decided_on=day, party_present=bool(party_present),
+               correction_ordered=bool(correction_ordered), first_offence_waiver=bool(first_offence_waiver))
+    kind = {Outcome.PENALTY: "penalty_decision", Outcome.NO_PENALTY: "no_penalty_decision",
+            Outcome.TRANSFER: "transfer_letter"}[outcome]
+    lines = [_party_line(case), _("违法事实：{f}").format(f=case.facts),
+             _("证据：{e}").format(e="、".join(case.evidence.values_list("title", flat=True)) or "—")]
+    if outcome == Outcome.PENALTY:
+        lines += [_("处罚依据：{b}").format(b=case.matter.basis_citation),
+                  _("处罚种类和数额：{p}").format(p=penalty_text),
+                  _("履行方式和期限：自收到本决定书之日起十五日内到指定银行或者通过电子支付系统缴纳罚款；"
+                    "逾期不缴纳的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额。"),
+                  _("责令当事人立即改正（限期改正）违法行为。"),
+                  _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")]
+    elif outcome == Outcome.NO_PENALTY:
+        reason_text = penalty_text or _("违法行为轻微并及时改正，没有造成危害后果。")
+        lines.append(_("决定不予行政处罚：{p}").format(p=reason_text))
+    else:
+        lines.append(_("本案涉嫌犯罪，依法移送司法机关：{p}").format(p=penalty_text))
+    instrument = _render(kind, case, actor, on_date=day, recipient=case.party_name, lines=lines)
+    Case.objects.filter(pk=case.pk).update(decision_number=instrument.number)
+    case.decision_number = instrument.number
+    if not party_present:
+        clock_services.clock_start(obj=case, rule_code="penalty.serve", actor=actor, start_date=day)
+    if outcome == Outcome.PENALTY:
+        clock_services.clock_start(obj=case, rule_code="enfpub.after.penalty_license", actor=actor, start_date=day)
+    return case
+
+
+@transaction.atomic
+def case_summary_decide(*, town, matter: Matter, actor, party_name: str, facts: str, penalty_text: str,
+                        officers, party_kind: str = PartyKind.PERSON, fine=None, party_id_number: str = "",
+                        party_phone: str = "", party_address: str = "", place: str = "", on_date=None) -> Case:
+    """简易程序: an on-the-spot decision within Art. 51's thresholds, pre-numbered, filed with the agency."""
+    day = _today(on_date)
+    fine = _money(fine, "fine")
+    officers = _case_officers(town, officers)
+    case = case_open(town=town, matter=matter, actor=actor, party_name=party_name, facts=facts,
+                     party_kind=party_kind, party_id_number=party_id_number, party_phone=party_phone,
+                     party_address=party_address, place=place, act_date=day, officers=officers, on_date=day)
+    Case.objects.filter(pk=case.pk).update(procedure=ProcedureKind.SUMMARY)
+    case.procedure = ProcedureKind.SUMMARY
+    _fire_with(case, "decide_on_spot", actor=actor, on_date=day,
+               data={"fine": fine, "penalty_text": penalty_text, "officers": officers},
+               outcome=Outcome.PENALTY, fine=fine, penalty_text=(penalty_text or "").strip(), decided_on=day,
+               correction_ordered=True)
+    instrument = _render("onspot_decision", case, actor, on_date=day, recipient=case.party_name, lines=[
+        _party_line(case), _("违法事实：{f}").format(f=facts), _("处罚依据：{b}").format(b=matter.basis_citation),
+        _("处罚内容：{p}").format(p=penalty_text),
+        _("执法人员：{o}").format(o="、".join(str(o) for o in officers)),
+        _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")])
+    Case.objects.filter(pk=case.pk).update(decision_number=instrument.number)
+    case.decision_number = instrument.number
+    return case
+
+
+@transaction.atomic
+def case_serve(*, case: Case, method: str, actor, served_on=None, eservice_consent: bool = False) -> Case:
+    """送达 (Art. 61); the 15-day payment period runs from receipt."""
+    day = _today(served_on)
+    _fire_with(case, "serve", actor=actor, on_date=day, data={"method": method, "eservice_consent": eservice_consent},
+               served_on=day, service_method=method, eservice_consent=bool(eservice_consent or case.eservice_consent))
+    _render("proof_of_service", case, actor, number=False, on_date=day, lines=[
+        _("受送达人：{p}").format(p=case.party_name),
+        _("送达文书：{n}").format(n=case.decision_number or _("行政处罚决定书")),
+        _("送达方式：{m}").format(m=case.get_service_method_display()), _("送达日期：{d}").format(d=day)])
+    if case.outcome == Outcome.PENALTY and case.fine:
+        clock_services.clock_start(obj=case, rule_code="penalty.fine.payment", actor=actor, start_date=day)
+    return case
+
+
+def payment_due_date(case: Case):
+    from clocks.models import Clock
+
+    clock = (Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk,
+                                  rule_code="penalty.fine.payment").order_by("-id").first())
+    return clock.due_date if clock is not None else None
+
+
+def late_fine_for(case: Case, on: dt.date, *, due: dt.date | None = None) -> Decimal:
+    """加处罚款 (Art. 72(1)): from the day after the payment deadline, the registry's rate per day of the fine,
+    never more than the fine itself."""
+    if not case.fine:
+        return Decimal("0.00")
+    due = due or payment_due_date(case)
+    if due is None or on <= due:
+        return Decimal("0.00")
+    rate = Decimal(str(registry.get("penalty.late_fine.rate").value)) / Decimal(100)
+    days = (on - due).days
+    return min(case.fine, (case.fine * rate * days).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+@transaction.atomic
+def payment_record(*, case: Case, paid_on, amount, actor) -> Case:
+    """Record payment of the fine (through the bank; 罚缴分离) with any late fine due on that day."""
+    require(actor, "enforcement.case_handle")
+    if case.status not in (CaseStatus.SERVED, CaseStatus.FILED_WITH_AGENCY, CaseStatus.EXECUTING):
+        raise DomainError(_("决定书送达后方可登记缴款。"), field="paid_on")
+    if not case.fine:
+        raise DomainError(_("本案没有罚款。"), field="amount")
+    if not paid_on:
+        raise DomainError(_("请填写缴款日期。"), field="paid_on")
+    if case.served_on and paid_on < case.served_on:
+        raise DomainError(_("缴款日期不能早于送达日期。"), field="paid_on")
+    amount = _money(amount, "amount", required=True)
+    late = late_fine_for(case, paid_on)
+    if amount < case.fine + late:
+        raise DomainError(_("应缴{t}元（罚款{f}元，加处罚款{l}元），登记金额不足。").format(
+            t=case.fine + late, f=case.fine, l=late), rule="penalty.late_fine", field="amount")
+    if case.status != CaseStatus.EXECUTING:
+        CASE.fire(case, "execute", actor=actor, on_date=paid_on)
+    before = snapshot(case, ["paid_on", "paid_amount", "late_fine"])
+    case.paid_on, case.paid_amount, case.late_fine = paid_on, amount, late
+    case.save(update_fields=["paid_on", "paid_amount", "late_fine"])
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.fine.payment", actor=actor, on_date=paid_on)
+    record(action="enforcement.payment", obj=case, actor=actor, before=before,
+           after=snapshot(case, ["paid_on", "paid_amount", "late_fine"]))
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, summary: str, actor, on_date=None) -> Case:
+    if not (summary or "").strip():
+        raise DomainError(_("请填写结案报告。"), field="summary")
+    day = _today(on_date)
+    _fire_with(case, "close", actor=actor, on_date=day, closed_on=day, closing_summary=summary.strip())
+    _render("closing_report", case, actor, number=False, on_date=day, lines=[
+        _("案件编号：{n}").format(n=case.number), _("处理结果：{o}").format(o=case.get_outcome_display()),
+        _("决定书文号：{d}").format(d=case.decision_number or "—"),
+        _("执行情况：{p}").format(p=_("已缴纳{a}元").format(a=case.paid_amount) if case.paid_on else _("无罚款")),
+        _("结案报告：{s}").format(s=summary)])
+    return case
+
+
+# --- publication (事后公示) -----------------------------------------------------------------------
+def deidentify(case: Case) -> tuple[dict, dict]:
+    """The public projection of a decision with personal data removed (domain.md §7)."""
+    from events.selectors import scrub
+
+    log = {"party_masked": case.party_kind == PartyKind.PERSON, "scrubbed_fields": []}
+    party = mask_name(case.party_name) if case.party_kind == PartyKind.PERSON else case.party_name
+    summary = case.facts
+    for secret in (case.party_id_number, case.party_phone, case.party_address):
+        if secret and secret in summary:
+            summary = summary.replace(secret, "***")
+            log["scrubbed_fields"].append("facts")
+    if case.party_kind == PartyKind.PERSON and case.party_name and case.party_name in summary:
+        summary = summary.replace(case.party_name, party)
+    cleaned = scrub(summary)
+    if cleaned != summary:
+        log["scrubbed_fields"].append("facts:pattern")
+    fields = {"party": party, "summary": cleaned, "penalty": scrub(case.penalty_text),
+              "basis": case.matter.basis_citation, "body": case.matter.body_name(case.town)}
+    return fields, log
+
+
+@transaction.atomic
+def publication_publish(*, case: Case, actor, on_date=None) -> Publication:
+    require(actor, "enforcement.publish")
+    if case.outcome != Outcome.PENALTY or not case.decided_on:
+        raise DomainError(_("只有已作出的行政处罚决定需要公示。"), field="case")
+    if Publication.objects.filter(case=case).exists():
+        raise DomainError(_("该决定已公示。"), field="case")
+    day = _today(on_date)
+    fields, log = deidentify(case)
+    publication = Publication.objects.create(
+        town=case.town, case=case, title=_("行政处罚决定信息公示（{n}）").format(n=case.decision_number),
+        decision_number=case.decision_number, decided_on=case.decided_on, published_on=day, filter_log=log, **fields)
+    clock_services.clock_stop_for(obj=case, rule_code="enfpub.after.penalty_license", actor=actor, on_date=day)
+    record(action="enforcement.publish", obj=case, actor=actor,
+           after={"publication": publication.pk, "published_on": day, "filter": log})
+    return publication
+
+
+@transaction.atomic
+def publication_withdraw(*, publication: Publication, reason: str, actor, on_date=None) -> Publication:
+    """The decision was changed, revoked, confirmed unlawful or void: withdraw within 3 wd with the reason."""
+    require(actor, "enforcement.publish")
+    if publication.withdrawn_on:
+        raise DomainError(_("该公示已撤回。"), field="reason")
+    if not (reason or "").strip():
+        raise DomainError(_("撤回须公开说明理由。"), rule="penalty.withdraw", field="reason")
+    day = _today(on_date)
+    clock_services.clock_start(obj=publication.case, rule_code="penalty.withdraw", actor=actor, start_date=day)
+    publication.withdrawn_on = day
+    publication.withdraw_reason = reason.strip()
+    publication.save(update_fields=["withdrawn_on", "withdraw_reason"])
+    clock_services.clock_stop_for(obj=publication.case, rule_code="penalty.withdraw", actor=actor, on_date=day)
+    record(action="enforcement.publication_withdraw", obj=publication.case, actor=actor, reason=reason,
+           after={"publication": publication.pk, "withdrawn_on": day})
+    return publication
+
+
+# --- the case file (卷宗) ---------------------------------------------------------------------------
+def casefile_documents(case: Case) -> list[dict]:
+    """Every instrument (latest and earlier versions) and evidence file of the case, with its SM3."""
+    from instruments.models import Instrument
+
+    docs = []
+    instruments = (Instrument.objects.filter(content_type=ContentType.objects.get_for_model(Case),
+                                             object_id=str(case.pk))
+                   .select_related("kind").order_by("rendered_at", "id"))
+    for index, item in enumerate(instruments, start=1):
+        label = item.number or item.kind.name
+        docs.append({"path": f"instruments/{index:02d}-{item.kind.code}-v{item.version}.docx",
+                     "title": f"{item.kind.name} {label}".strip(), "sm3": item.sm3, "size": item.size,
+                     "storage": item.file.name if hasattr(item.file, "name") else str(item.file)})
+    for index, item in enumerate(case.evidence.exclude(file=""), start=1):
+        suffix = item.file.name.rsplit(".", 1)[-1] if "." in item.file.name else "bin"
+        docs.append({"path": f"evidence/{index:02d}-{item.kind}.{suffix}", "title": item.title, "sm3": item.sm3,
+                     "size": item.size, "storage": item.file.name})
+    return docs
+
+
+def casefile_zip(*, case: Case, actor) -> bytes:
+    """卷宗 ZIP: the documents, ``manifest.json`` (case, documents, SM3) and ``SM3SUMS`` (one ``<sm3>  <path>``
+    line each). Check offline: ``python manage.py enforcement_verify_casefile file.zip`` or, with OpenSSL,
+    ``openssl dgst -sm3`` on each file and compare with SM3SUMS. A stored file that no longer matches its digest
+    is refused (the archive must never carry a changed document)."""
+    require(actor, "enforcement.export")
+    docs = casefile_documents(case)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for doc in docs:
+            with default_storage.open(doc["storage"], "rb") as handle:
+                data = handle.read()
+            if sm3_hex(data) != doc["sm3"]:
+                raise DomainError(_("文件“{t}”与登记的SM3摘要不符，卷宗未导出。").format(t=doc["title"]),
+                                  rule="audit.file_changed")
+            archive.writestr(doc["path"], data)
+        manifest = {
+            "case": case.number, "matter": str(case.matter), "status": case.get_status_display(),
+            "generated_at": timezone.now().isoformat(), "algorithm": "SM3",
+            "documents": [{k: d[k] for k in ("path", "title", "sm3", "size")} for d in docs],
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        archive.writestr("SM3SUMS", "".join(f"{d['sm3']}  {d['path']}\n" for d in docs))
+    data = buffer.getvalue()
+    record(action="enforcement.casefile_export", obj=case, actor=actor,
+           after={"documents": len(docs), "sm3": sm3_hex(data)})
+    return data
+
+
+def casefile_verify(data: bytes) -> list[str]:
+    """Problems found in a 卷宗 ZIP (empty list = every document matches the manifest)."""
+    problems = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(archive.read("manifest.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        return [_("不是有效的卷宗文件（缺少 manifest.json 或压缩包损坏）。")]
+    names = set(archive.namelist())
+    for doc in manifest.get("documents", []):
+        if doc["path"] not in names:
+            problems.append(_("缺少文件：{p}").format(p=doc["path"]))
+            continue
+        if sm3_hex(archive.read(doc["path"])) != doc["sm3"]:
+            problems.append(_("摘要不符：{p}").format(p=doc["path"]))
+    listed = {d["path"] for d in manifest.get("documents", [])} | {"manifest.json", "SM3SUMS"}
+    for extra in sorted(names - listed):
+        problems.append(_("清单外的文件：{p}").format(p=extra))
+    return problems
