@@ -30,7 +30,7 @@ def test_every_printed_login_reaches_its_home_page(demo_town, client):
         assert response.status_code == 302, (username, response.status_code)
         home = client.get(reverse("core:home"))
         assert home.status_code == 200
-        assert ROLE_GREETING[Role(role)] in home.content.decode(), username
+        assert str(ROLE_GREETING[Role(role)]) in home.content.decode(), username
         client.post(reverse("accounts:logout"))
 
 

@@ -235,9 +235,6 @@ def test_user_menu_switches_language(client, make_user):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=(
-    "core/views.py builds ROLE_GREETING with gettext at import time, so the page title stays Chinese; "
-    "it needs gettext_lazy (reported to the lead). Remove this mark once fixed."))
 def test_home_title_in_english(client, make_user):
     client.force_login(make_user(Role.DISPATCHER))
     body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
