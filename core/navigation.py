@@ -56,6 +56,7 @@ def items() -> list[NavItem]:
 
 
 def menu_for(user, current_path: str = "") -> list[dict]:
+    """The sidebar for this user; the one entry whose URL is the longest prefix of the path is active."""
     from access.scope import can
 
     sections = []
@@ -68,8 +69,11 @@ def menu_for(user, current_path: str = "") -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            entries.append({"label": item.label, "url": url, "icon": item.icon,
-                            "active": bool(current_path) and current_path.startswith(url) and url != "/"})
+            entries.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
         if entries:
             sections.append({"code": code, "label": label, "icon": icon, "items": entries})
+    matches = [e for s in sections for e in s["items"]
+               if current_path and e["url"] != "/" and current_path.startswith(e["url"])]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return sections

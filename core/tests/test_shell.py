@@ -93,3 +93,14 @@ def test_error_pages_speak_chinese(client, make_user):
     client.force_login(make_user(Role.LEADER))
     missing = client.get("/org/villages/999999/")
     assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_closest_menu_entry_is_active(make_user):
+    from core.navigation import menu_for
+
+    user = make_user(Role.LEADER)
+    active = [e["url"] for s in menu_for(user, reverse("org:chart")) for e in s["items"] if e["active"]]
+    assert active == [reverse("org:chart")]
+    active = [e["url"] for s in menu_for(user, reverse("org:overview")) for e in s["items"] if e["active"]]
+    assert active == [reverse("org:overview")]
