@@ -70,6 +70,12 @@ def _rule(town):
     return {"pk": rule.pk}
 
 
+def _duty(town):
+    from .tests.factories import DutyShiftFactory
+
+    return {"pk": DutyShiftFactory(town=town).pk}
+
+
 def _post(allowed, kwargs, data=None):
     return Entry(allowed=allowed, kwargs=kwargs, method="post", data=data or {}, ok=(302,))
 
@@ -108,6 +114,13 @@ MATRIX = {
     "events:api_key_revoke": _post({R.DISPATCHER}, _factory("ApiKeyFactory")),
     "events:campaigns": Entry(allowed=READERS),
     "events:campaign_detail": Entry(allowed=READERS, kwargs=_factory("CampaignFactory")),
+    "events:campaign_edit": Entry(allowed=CAMPAIGN_MANAGERS, kwargs=_factory("CampaignFactory")),
+    # An active campaign cannot be started again: the manager gets the message and the redirect.
+    "events:campaign_act": _post(CAMPAIGN_MANAGERS, _factory("CampaignFactory"), {"action": "start"}),
+    "events:duty": Entry(allowed=CENTRE | HANDLERS | {R.DISTRICT_SUPERVISOR}),
+    "events:duty_import": _post(CENTRE, None),
+    # Without confirm=1 nothing is deleted (message + redirect), so every role meets the same shift.
+    "events:duty_clear": _post(CENTRE, _duty),
     "events:plan_create": _post(CAMPAIGN_MANAGERS, _factory("CampaignFactory")),
     "events:plan_detail": Entry(allowed=READERS, kwargs=_factory("ScreeningPlanFactory")),
     "events:task_complete": _post({R.GRID_WORKER, R.DISPATCHER}, _factory("ScreeningTaskFactory")),

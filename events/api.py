@@ -33,7 +33,8 @@ class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "parent", "code", "name", "description", "default_priority", "sla_ack_hours",
-                  "sla_dispatch_hours", "sla_handle_hours", "spot_settleable", "public", "active"]
+                  "sla_dispatch_hours", "sla_handle_hours", "escalate_grid_hours", "escalate_village_hours",
+                  "transfer_answer_hours", "spot_settleable", "public", "active"]
         read_only_fields = fields
 
 

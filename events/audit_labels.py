@@ -57,4 +57,12 @@ LABELS = {
     "events.grid_task_type.save": _("保存网格准入事项"),
     "events.apikey.create": _("新建接入密钥"),
     "events.apikey.revoke": _("停用接入密钥"),
+    "events.campaign.update": _("修改专项整治"),
+    "events.campaign.start": _("启动专项整治"),
+    "events.campaign.close": _("结束专项整治"),
+    "events.duty.set": _("安排值班"),
+    "events.duty.clear": _("取消值班安排"),
+    "events.duty.import": _("导入值班表"),
+    "events.duty.export": _("导出值班表"),
+    "events.escalation.overdue": _("区县部门逾期未答复（自动督办）"),
 }

@@ -116,7 +116,8 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["parent", "code", "name", "description", "default_priority", "sla_ack_hours", "sla_dispatch_hours",
-                  "sla_handle_hours", "spot_settleable", "public", "order", "active"]
+                  "sla_handle_hours", "escalate_grid_hours", "escalate_village_hours", "transfer_answer_hours",
+                  "spot_settleable", "public", "order", "active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, town=None, **kwargs):
@@ -232,3 +233,50 @@ class OperationForm(forms.Form):
 class DateRangeForm(forms.Form):
     date_from = forms.DateField(label=_("自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CampaignEditForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=120)
+    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.CharField(label=_("整治范围"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    targets = forms.CharField(label=_("工作目标"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    target_operations = forms.IntegerField(label=_("目标：联合执法次数"), min_value=0, required=False)
+    target_hazards = forms.IntegerField(label=_("目标：整治隐患数"), min_value=0, required=False)
+    sector = forms.ModelChoiceField(label=_("牵头板块"), queryset=None, required=False)
+    reason = forms.CharField(label=_("修改理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, town=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from org.models import Sector
+
+        self.fields["sector"].queryset = Sector.objects.filter(town=town).order_by("code")
+
+
+class CampaignActForm(forms.Form):
+    action = forms.ChoiceField(choices=[("start", _("启动整治")), ("close", _("结束并总结"))])
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    summary = forms.CharField(label=_("整治工作总结"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    closed_on = forms.DateField(label=_("实际结束日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                                required=False)
+
+
+class DutyShiftForm(forms.Form):
+    date = forms.DateField(label=_("值班日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    leader = forms.ModelChoiceField(label=_("值班领导"), queryset=None)
+    deputy = forms.ModelChoiceField(label=_("副班"), queryset=None, required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, town=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        people = get_user_model().objects.filter(town=town, is_active=True).order_by("full_name", "username")
+        self.fields["leader"].queryset = people
+        self.fields["deputy"].queryset = people
+        for name in ("leader", "deputy"):
+            self.fields[name].label_from_instance = lambda u: u.display_name
+
+
+class DutyImportForm(forms.Form):
+    file = forms.FileField(label=_("值班表（.xlsx）"))

@@ -90,6 +90,17 @@ class Category(TownScoped):
     sla_ack_hours = models.PositiveIntegerField(_("受理时限（小时）"), default=2)
     sla_dispatch_hours = models.PositiveIntegerField(_("分拨时限（小时）"), default=4)
     sla_handle_hours = models.PositiveIntegerField(_("办理时限（小时）"), default=72)
+    # Escalation timers of the ladder (configuration): how long an event may wait at each level before the
+    # scheduled scan moves it up, and how long a district department may take to answer a transfer.
+    escalate_grid_hours = models.PositiveIntegerField(
+        _("网格层级时限（小时）"), default=24,
+        help_text=_("网格上报的事件在网格层级未处置，超过此时限自动上报村(社区)。"))
+    escalate_village_hours = models.PositiveIntegerField(
+        _("村级时限（小时）"), default=48,
+        help_text=_("事件在村(社区)层级未处置，超过此时限自动提交镇街指挥中心。"))
+    transfer_answer_hours = models.PositiveIntegerField(
+        _("区县部门答复时限（小时）"), default=120,
+        help_text=_("上报区县部门后超过此时限未答复，自动督办并提醒中心催办。"))
     spot_settleable = models.BooleanField(_("网格员可就地处置"), default=False)
     public = models.BooleanField(_("群众可上报"), default=True, help_text=_("在门户随手拍和 Open311 中提供。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -201,6 +212,8 @@ class Event(TownScoped):
     overdue_mark = models.DateTimeField(_("已记录超时的时限"), null=True, blank=True, editable=False,
                                         help_text="due_at whose crossing was recorded (each crossing once)")
     overdue_count = models.PositiveSmallIntegerField(_("超时次数"), default=0)
+    escalate_at = models.DateTimeField(_("层级时限"), null=True, blank=True, editable=False,
+                                       help_text="when the event leaves its grid/village level automatically")
     result = models.TextField(_("处置结果"), blank=True)
     reject_reason = models.TextField(_("不予受理理由"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("重启次数"), default=0)
@@ -421,6 +434,8 @@ class Escalation(TownScoped):
                               default=EscalationStatus.OPEN)
     answer = models.TextField(_("答复"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("答复时限"), null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(_("催办次数"), default=0)
 
     scope_grid = "event__grid"
 
@@ -527,6 +542,11 @@ class Campaign(TownScoped):
                                         verbose_name=_("相关事件分类"))
     status = models.CharField(_("状态"), max_length=16, choices=CampaignStatus.choices,
                               default=CampaignStatus.ACTIVE)
+    closed_on = models.DateField(_("结束日期（实际）"), null=True, blank=True)
+    closing_summary = models.TextField(_("总结"), blank=True)
+    closing_figures = models.JSONField(_("总结数据"), default=dict, blank=True, editable=False,
+                                       help_text="targets met vs. set, hazards and operations, frozen when closed")
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("专项整治")
@@ -540,6 +560,10 @@ class Campaign(TownScoped):
 
     def __str__(self):
         return self.name
+
+    @property
+    def read_only(self) -> bool:
+        return self.status == CampaignStatus.CLOSED
 
 
 class ScreeningPlan(TownScoped):
@@ -711,3 +735,26 @@ class JointOperation(TownScoped):
     @property
     def unit_list(self) -> list[str]:
         return [u.strip() for u in self.units.splitlines() if u.strip()]
+
+
+# --- duty roster -----------------------------------------------------------------------------------
+
+class DutyShift(TownScoped):
+    """值班: the town's duty leader (and deputy) of one day; urgent events are notified to them."""
+
+    date = models.DateField(_("值班日期"))
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("值班领导"))
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("副班"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("值班安排")
+        verbose_name_plural = _("值班表")
+        ordering = ["town", "date"]
+        constraints = [models.UniqueConstraint(fields=["town", "date"], name="events_dutyshift_town_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.leader}"

@@ -16,6 +16,8 @@ NAV = [
             action="events.hazard_manage", order=22),
     NavItem(section="centre", label=_("联合执法"), url_name="events:operations", icon="shield-check",
             action="events.operation_manage", order=24),
+    NavItem(section="centre", label=_("值班表"), url_name="events:duty", icon="calendar-week",
+            action="events.duty_plan", order=26),
     NavItem(section="centre", label=_("事件配置"), url_name="events:categories", icon="sliders",
             action="events.configure", order=90),
     NavItem(section="sectors", label=_("我的待办"), url_name="events:my_tasks", icon="inbox",

@@ -37,6 +37,8 @@ ACTIONS = {
     "events.hazard_report": (_("登记隐患"), {R.GRID_WORKER, R.DISPATCHER, R.SECTOR_LEAD, R.ENFORCEMENT_OFFICER}),
     "events.hazard_manage": (_("责令整改、验收隐患"), CENTRE | {R.SECTOR_LEAD}),
     "events.hazard_rectify": (_("登记隐患整改"), HANDLERS | {R.DISPATCHER}),
+    "events.duty_view": (_("查看值班表"), CENTRE | HANDLERS | {R.DISTRICT_SUPERVISOR}),
+    "events.duty_plan": (_("编排值班表"), CENTRE),
     "events.operation_view": (_("查看联合执法行动"), READERS),
     "events.operation_manage": (_("登记联合执法行动"), CENTRE | {R.SECTOR_LEAD, R.ENFORCEMENT_OFFICER}),
 }

@@ -91,7 +91,8 @@ def apply_accept(event, ctx):
     now = timezone.now()
     event.accepted_at = now
     event.due_at = event.reported_at + _hours(event.category.sla_dispatch_hours)
-    changed = ["accepted_at", "due_at"]
+    changed = ["accepted_at", "due_at", "escalate_at"]
+    event.escalate_at = None  # the centre has it: the grid/village timer stops
     if event.level in (Level.GRID, Level.VILLAGE):
         event.level = Level.TOWN
         changed.append("level")
@@ -106,7 +107,8 @@ def apply_reject(event, ctx):
     event.reject_reason = ctx.reason
     event.closed_at = timezone.now()
     event.due_at = None
-    return ["reject_reason", "closed_at", "due_at"]
+    event.escalate_at = None
+    return ["reject_reason", "closed_at", "due_at", "escalate_at"]
 
 
 def apply_dispatch(event, ctx):
@@ -121,7 +123,8 @@ def apply_dispatch(event, ctx):
     event.due_at = event.due_handle_at
     if event.level in (Level.GRID, Level.VILLAGE):
         event.level = Level.TOWN
-    return ["sector", "position", "dispatched_at", "accepted_at", "due_handle_at", "due_at", "level"]
+    event.escalate_at = None
+    return ["sector", "position", "dispatched_at", "accepted_at", "due_handle_at", "due_at", "level", "escalate_at"]
 
 
 def apply_return(event, ctx):
@@ -134,7 +137,8 @@ def apply_resolve(event, ctx):
     event.resolved_at = timezone.now()
     event.settlement_level = ctx.data.get("settlement_level") or event.level
     event.due_at = None
-    return ["result", "resolved_at", "settlement_level", "due_at"]
+    event.escalate_at = None
+    return ["result", "resolved_at", "settlement_level", "due_at", "escalate_at"]
 
 
 def apply_send_back(event, ctx):
@@ -164,7 +168,8 @@ def apply_reopen(event, ctx):
 def apply_escalate(event, ctx):
     event.level = Level.DISTRICT
     event.due_at = None
-    return ["level", "due_at"]
+    event.escalate_at = None
+    return ["level", "due_at", "escalate_at"]
 
 
 def apply_answer(event, ctx):
@@ -284,3 +289,51 @@ def _build_hazard_procedure():
 
 
 HAZARD = _build_hazard_procedure()
+
+
+# --- campaigns (专项整治): planned → active → closed; closed campaigns are read-only ----------------------
+
+def _campaign_start(campaign, ctx):
+    from django.utils import timezone as tz
+
+    if campaign.start_date > tz.localdate():
+        campaign.start_date = tz.localdate()  # started early: the period begins today
+        return ["start_date"]
+    return []
+
+
+def _campaign_close(campaign, ctx):
+    summary = (ctx.data.get("summary") or "").strip()
+    if not summary:
+        raise DomainError(_("请填写整治工作总结。"), rule="events.guard.campaign_summary", field="summary")
+    from django.utils import timezone as tz
+
+    from .selectors import campaign_figures
+
+    campaign.closed_on = ctx.data.get("closed_on") or tz.localdate()
+    if campaign.closed_on < campaign.start_date:
+        raise DomainError(_("结束日期不能早于开始日期。"), rule="events.guard.campaign_dates", field="closed_on")
+    campaign.closing_summary = summary
+    campaign.closing_figures = campaign_figures(campaign)
+    return ["closed_on", "closing_summary", "closing_figures"]
+
+
+def _build_campaign_procedure():
+    from .models import Campaign
+    from .models import CampaignStatus as C
+
+    return Procedure(
+        model=Campaign,
+        field="status",
+        audit_prefix="events.campaign",
+        transitions=[
+            Transition("start", source=[C.PLANNED], target=C.ACTIVE, label=_("启动整治"),
+                       permission="events.campaign_manage", apply=_campaign_start, style="primary"),
+            Transition("close", source=[C.ACTIVE], target=C.CLOSED, label=_("结束并总结"),
+                       permission="events.campaign_manage", requires_reason=True, apply=_campaign_close,
+                       style="dark"),
+        ],
+    )
+
+
+CAMPAIGN = _build_campaign_procedure()

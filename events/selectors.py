@@ -22,6 +22,7 @@ from .models import (
     Campaign,
     Category,
     Dispatch,
+    DutyShift,
     Event,
     EventStatus,
     Hazard,
@@ -98,7 +99,7 @@ def board(user) -> dict:
                        "events": rows[code], "statuses": [str(s) for s in statuses],
                        "by_status": [(EventStatus(s).label, counts.get(s, {}).get("total", 0)) for s in statuses]})
     alarms = [e for q in queues for e in q["events"] if e.urgent]
-    return {"queues": queues, "totals": totals, "alarms": alarms, "now": now}
+    return {"queues": queues, "totals": totals, "alarms": alarms, "now": now, "duty": duty_today(user)}
 
 
 def my_tasks(user, *, done: bool = False):
@@ -407,6 +408,47 @@ def campaigns(user):
         hazards_n=Count("hazards", distinct=True),
         hazards_done=Count("hazards", filter=Q(hazards__status=HazardStatus.VERIFIED), distinct=True),
     ).order_by("-start_date")
+
+
+def campaign_figures(campaign) -> dict:
+    """The campaign's results against its targets (frozen into ``closing_figures`` when it closes): joint
+    operations, hazards found / rectified / verified in its scope, screening completion. Three queries."""
+    from django.db.models import Sum
+
+    ops = JointOperation.objects.filter(campaign=campaign).aggregate(
+        n=Count("pk"), staff=Sum("staff_count"), vehicles=Sum("vehicles_checked"), places=Sum("places_checked"),
+        violations=Sum("violations"), hazards=Sum("hazards_found"))
+    hz = Hazard.objects.filter(campaign=campaign).aggregate(
+        found=Count("pk"),
+        rectified=Count("pk", filter=Q(status__in=[HazardStatus.RECTIFIED, HazardStatus.VERIFIED])),
+        verified=Count("pk", filter=Q(status=HazardStatus.VERIFIED)),
+        open=Count("pk", filter=Q(status__in=[HazardStatus.FOUND, HazardStatus.ORDERED, HazardStatus.RECTIFYING])))
+    tasks = ScreeningTask.objects.filter(plan__campaign=campaign).aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(done=True)), plans=Count("plan", distinct=True))
+    return {
+        "operations": ops["n"], "target_operations": campaign.target_operations,
+        "operations_met": ops["n"] >= campaign.target_operations,
+        "staff": ops["staff"] or 0, "vehicles_checked": ops["vehicles"] or 0, "places_checked": ops["places"] or 0,
+        "violations": ops["violations"] or 0, "hazards_reported_by_operations": ops["hazards"] or 0,
+        "hazards_found": hz["found"], "hazards_rectified": hz["rectified"], "hazards_verified": hz["verified"],
+        "hazards_open": hz["open"], "target_hazards": campaign.target_hazards,
+        "hazards_met": hz["verified"] >= campaign.target_hazards,
+        "screening_plans": tasks["plans"], "screening_tasks": tasks["total"], "screening_done": tasks["done"],
+    }
+
+
+def duty_today(user, action: str = "events.board") -> list:
+    """Today's duty shifts the user may see (one for a town user; one per town for district users): one query."""
+    return list(restrict(user, action, DutyShift).filter(date=timezone.localdate())
+                .select_related("town", "leader", "deputy").order_by("town__code"))
+
+
+def duty_month(user, month: dt.date) -> list:
+    """The shifts of a month, by date: one query."""
+    first = month.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return list(restrict(user, "events.duty_view", DutyShift).filter(date__gte=first, date__lt=nxt)
+                .select_related("leader", "deputy").order_by("date"))
 
 
 def campaign_detail(user, pk):

@@ -7,6 +7,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,11 +22,13 @@ from .models import (
     LEVEL_ORDER,
     ApiKey,
     Campaign,
+    CampaignStatus,
     Category,
     Channel,
     Dispatch,
     DispatchKind,
     DispatchStatus,
+    DutyShift,
     Escalation,
     EscalationStatus,
     Evaluation,
@@ -46,7 +49,7 @@ from .models import (
     ScreeningTask,
     Supervision,
 )
-from .procedure import EVENT, HAZARD, INTERNAL_ACTIONS
+from .procedure import CAMPAIGN, EVENT, HAZARD, INTERNAL_ACTIONS
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 POOR_RATING = 2
@@ -127,13 +130,42 @@ def _users_with_role(town, role: str):
     return list(get_user_model().objects.filter(town=town, is_active=True, grants__role=role).distinct())
 
 
-def _notify(users, *, title: str, body: str = "", url: str = "", level: str = "info", key: str = "", town=None):
+def _notify(users, *, title: str, body: str = "", url: str = "", level: str = "info", key: str = "", town=None,
+            sms: bool = False):
     from notify.services import notify
 
+    seen = set()
     for user in users:
-        if user is None:
+        if user is None or user.pk in seen:
             continue
-        notify(recipient=user, title=title, body=body, url=url, level=level, key=key, town=town)
+        seen.add(user.pk)
+        notify(recipient=user, title=title, body=body, url=url, level=level, key=key, town=town, sms=sms)
+
+
+def duty_recipients(town, day=None) -> tuple[list, DutyShift | None]:
+    """Who is alerted of an urgent event: the day's duty leader and deputy; when no shift is planned for the day,
+    every leader of the town. Returns (users, shift or None)."""
+    day = day or timezone.localdate()
+    shift = DutyShift.objects.filter(town=town, date=day).select_related("leader", "deputy").first()
+    if shift is not None:
+        return [u for u in (shift.leader, shift.deputy) if u is not None and u.is_active], shift
+    return _users_with_role(town, "leader"), None
+
+
+def _notify_urgent(event, *, with_dispatchers: bool):
+    """On commit: the duty leader (and deputy) by in-app message and SMS — or every leader when nobody is on
+    duty — and, for a new report, the dispatchers in-app."""
+    town, title, body = event.town, _("紧急事件：{title}").format(title=event.title), event.description[:200]
+    key, url = f"event:{event.pk}:urgent", _event_url(event)
+
+    def send():
+        leaders, _shift = duty_recipients(town)
+        _notify(leaders, title=title, body=body, url=url, level="danger", key=key, town=town, sms=True)
+        if with_dispatchers:
+            _notify(_users_with_role(town, "dispatcher"), title=title, body=body, url=url, level="danger", key=key,
+                    town=town)
+
+    transaction.on_commit(send)
 
 
 def _event_url(event) -> str:
@@ -249,6 +281,7 @@ def event_report(*, town, category, title: str, description: str, channel: str, 
         reporter_name=(reporter_name or "").strip()[:64], reporter_phone=reporter_phone,
         reporter_user=actor_user, enterprise=enterprise, liaison=liaison, reported_at=now,
         due_at=now + dt.timedelta(hours=category.sla_ack_hours), client_key=client_key,
+        escalate_at=level_timer(category, level, now),
     )
     try:
         with transaction.atomic():
@@ -266,9 +299,7 @@ def event_report(*, town, category, title: str, description: str, channel: str, 
                   "enterprise": enterprise.pk if enterprise else None, "source": source},
            files=files)
     if event.urgent:
-        _on_commit_notify(lambda: _users_with_role(town, "leader") + _users_with_role(town, "dispatcher"),
-                          title=_("紧急事件：{title}").format(title=title), body=description[:200],
-                          url=_event_url(event), level="danger", key=f"event:{event.pk}:urgent", town=town)
+        _notify_urgent(event, with_dispatchers=True)
     if liaison is not None and liaison.user_id:
         user = liaison.user
         _on_commit_notify(lambda: [user], title=_("企业诉求：{name}").format(name=enterprise.name),
@@ -279,6 +310,15 @@ def event_report(*, town, category, title: str, description: str, channel: str, 
 
 
 # --- the flow ---------------------------------------------------------------------------------
+
+def level_timer(category, level: str, since):
+    """When an event entering ``level`` at ``since`` moves up automatically (grid and village only)."""
+    if level == Level.GRID:
+        return since + dt.timedelta(hours=category.escalate_grid_hours)
+    if level == Level.VILLAGE:
+        return since + dt.timedelta(hours=category.escalate_village_hours)
+    return None
+
 
 def _close_active_dispatches(event, status: str, reason: str = ""):
     now = timezone.now()
@@ -314,10 +354,7 @@ def event_transition(*, event: Event, action: str, actor, reason: str = "", data
     was_urgent = event.urgent
     EVENT.fire(event, action, actor=actor, reason=reason, data=data)
     if event.urgent and not was_urgent:
-        town = event.town
-        _on_commit_notify(lambda: _users_with_role(town, "leader"),
-                          title=_("紧急事件：{title}").format(title=event.title), body=event.description[:200],
-                          url=_event_url(event), level="danger", key=f"event:{event.pk}:urgent", town=town)
+        _notify_urgent(event, with_dispatchers=False)
 
     if action in ("dispatch", "redispatch"):
         _close_active_dispatches(event, DispatchStatus.SUPERSEDED)
@@ -353,12 +390,14 @@ def event_transition(*, event: Event, action: str, actor, reason: str = "", data
     elif action == "close":
         Supervision.objects.filter(event=event, done_at__isnull=True).update(done_at=timezone.now())
     elif action == "transfer":
+        at = timezone.now()
         esc = Escalation.objects.create(town=event.town, event=event, from_level=previous_level,
                                         to_level=Level.DISTRICT, department=data["department"], reason=reason,
-                                        by=actor)
+                                        by=actor, at=at,
+                                        answer_due_at=at + dt.timedelta(hours=event.category.transfer_answer_hours))
         record(action="events.escalation.create", obj=event, actor=actor, reason=reason,
                after={"escalation": esc.pk, "from": previous_level, "to": Level.DISTRICT,
-                      "department": data["department"]})
+                      "department": data["department"], "answer_due_at": esc.answer_due_at})
     if checked:
         stage = PhotoStage.RESULT if action in ("resolve", "settle", "answer") else PhotoStage.PROGRESS
         files = _store_photos(checked=checked, town=event.town, event=event, stage=stage, actor=actor)
@@ -461,11 +500,12 @@ def event_escalate(*, event: Event, to_level: str, reason: str, actor) -> Escala
     reason = _clean_text(reason, label=_("上报理由"), field="reason", max_length=2000)
     esc = Escalation.objects.create(town=event.town, event=event, from_level=event.level, to_level=to_level,
                                     reason=reason, by=actor, status=EscalationStatus.ANSWERED)
-    before = {"level": event.level}
+    before = {"level": event.level, "escalate_at": event.escalate_at}
     event.level = to_level
-    event.save(update_fields=["level"])
+    event.escalate_at = level_timer(event.category, to_level, timezone.now())
+    event.save(update_fields=["level", "escalate_at"])
     record(action="events.event.escalate", obj=event, actor=actor, reason=reason, before=before,
-           after={"level": to_level})
+           after={"level": to_level, "escalate_at": event.escalate_at})
     return esc
 
 
@@ -542,7 +582,10 @@ def event_rate(*, event: Event, rating, comment: str = "", channel: str = "porta
 # --- configuration -----------------------------------------------------------------------------
 
 CATEGORY_FIELDS = ("parent", "code", "name", "description", "default_priority", "sla_ack_hours",
-                   "sla_dispatch_hours", "sla_handle_hours", "spot_settleable", "public", "order", "active")
+                   "sla_dispatch_hours", "sla_handle_hours", "escalate_grid_hours", "escalate_village_hours",
+                   "transfer_answer_hours", "spot_settleable", "public", "order", "active")
+TIMER_FIELDS = ("sla_ack_hours", "sla_dispatch_hours", "sla_handle_hours", "escalate_grid_hours",
+                "escalate_village_hours", "transfer_answer_hours")
 
 
 def _clean_category(town, fields: dict, *, instance=None) -> dict:
@@ -564,9 +607,14 @@ def _clean_category(town, fields: dict, *, instance=None) -> dict:
             if instance is not None and node.pk == instance.pk:
                 raise DomainError(_("上级分类不能是本分类或其下级。"), field="parent")
             node = node.parent
-    for name in ("sla_ack_hours", "sla_dispatch_hours", "sla_handle_hours"):
-        if name in data and (data[name] is None or int(data[name]) < 1):
-            raise DomainError(_("时限须为正整数小时。"), field=name)
+    for name in TIMER_FIELDS:
+        if name in data:
+            try:
+                ok = data[name] is not None and 1 <= int(data[name]) <= 24 * 365
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise DomainError(_("时限须为 1 至 8760 之间的整数小时。"), field=name)
     ack = data.get("sla_ack_hours", getattr(instance, "sla_ack_hours", 1))
     disp = data.get("sla_dispatch_hours", getattr(instance, "sla_dispatch_hours", 1))
     if ack is not None and disp is not None and int(disp) < int(ack):
@@ -685,7 +733,8 @@ def apikey_touch(*, key: ApiKey) -> None:
 @transaction.atomic
 def campaign_create(*, town, actor, code: str, name: str, start_date, end_date, scope: str = "",
                     targets: str = "", target_operations: int = 0, target_hazards: int = 0, sector=None,
-                    categories=(), status: str = "active") -> Campaign:
+                    categories=(), status: str | None = None) -> Campaign:
+    """A new campaign: planned when it starts in the future, else active (unless ``status`` says otherwise)."""
     require(actor, "events.campaign_manage")
     code = _clean_text(code, label=_("代码"), field="code", max_length=48)
     name = _clean_text(name, label=_("名称"), field="name", max_length=120)
@@ -696,6 +745,10 @@ def campaign_create(*, town, actor, code: str, name: str, start_date, end_date, 
     if Campaign.objects.filter(town=town, code=code).exists():
         raise DomainError(_("代码“{code}”已被使用。").format(code=code), field="code")
     _same_town(sector, town, _("牵头板块"))
+    if status is None:
+        status = CampaignStatus.PLANNED if start_date > timezone.localdate() else CampaignStatus.ACTIVE
+    if status not in (CampaignStatus.PLANNED, CampaignStatus.ACTIVE):
+        raise DomainError(_("新建的专项整治只能是筹备或进行中。"), field="status")
     campaign = Campaign.objects.create(town=town, code=code, name=name, start_date=start_date, end_date=end_date,
                                        scope=scope, targets=targets, target_operations=target_operations or 0,
                                        target_hazards=target_hazards or 0, sector=sector, status=status)
@@ -717,6 +770,7 @@ def screening_plan_create(*, town, month, title: str, actor, campaign=None, cont
         raise DomainError(_("请选择月份。"), field="month")
     month = month.replace(day=1)
     _same_town(campaign, town, _("专项整治"))
+    _campaign_writable(campaign)
     if task_type is not None:
         _same_town(task_type, town, _("网格准入事项"))
         if not task_type.admitted:
@@ -777,6 +831,7 @@ def hazard_report(*, town, title: str, description: str, actor, kind: str = "roa
     for obj, label in ((grid, _("网格")), (campaign, _("专项整治")), (operation, _("联合执法行动")),
                        (event, _("事件"))):
         _same_town(obj, town, label)
+    _campaign_writable(campaign)
     checked = check_photos(photos)
     found_on = found_on or timezone.localdate()
     if found_on > timezone.localdate():
@@ -817,6 +872,7 @@ def operation_record(*, town, actor, date, title: str, units: str, campaign=None
     if date > timezone.localdate():
         raise DomainError(_("行动日期不能晚于今天。"), field="date")
     _same_town(campaign, town, _("专项整治"))
+    _campaign_writable(campaign)
     numbers = {"staff_count": staff_count, "vehicles_checked": vehicles_checked, "places_checked": places_checked,
                "violations": violations, "hazards_found": hazards_found}
     for k, v in numbers.items():
@@ -840,8 +896,10 @@ def can_see_contact(user) -> bool:
 # --- periodic: overdue crossings and the grid/village timer ---------------------------------------
 
 def scan_overdue(*, now=None, limit: int = 500) -> dict:
-    """Record each overdue crossing once (audit + notifications), and move events that waited too long at the
-    grid or village level up to the town centre. Idempotent: run it as often as you like."""
+    """Record each overdue crossing once (audit + notifications); move events that waited beyond their
+    category's grid / village timer one level up (grid → village → town); raise a supervision (督办) and remind
+    the centre when a district department has not answered a transfer in time. Idempotent: run it as often as
+    you like."""
     from django.db.models import F, Q
 
     now = now or timezone.now()
@@ -851,7 +909,6 @@ def scan_overdue(*, now=None, limit: int = 500) -> dict:
                    .filter(Q(overdue_mark__isnull=True) | ~Q(overdue_mark=F("due_at")))
                    .select_related("town", "position", "position__primary_holder", "position__backup_holder",
                                    "category")[:limit])
-    escalated = 0
     for event in crossed:
         with transaction.atomic():
             updated = Event.objects.filter(pk=event.pk, due_at=event.due_at).exclude(
@@ -860,15 +917,69 @@ def scan_overdue(*, now=None, limit: int = 500) -> dict:
                 continue  # handled meanwhile
             record(action="events.event.overdue", obj=event,
                    after={"status": event.status, "due_at": event.due_at, "level": event.level})
-            if event.status == EventStatus.REPORTED and event.level in (Level.GRID, Level.VILLAGE):
-                Event.objects.filter(pk=event.pk).update(level=Level.TOWN)
-                record(action="events.event.escalate", obj=event,
-                       reason=_("超过受理时限未就地处置，自动提交镇街指挥中心。"),
-                       before={"level": event.level}, after={"level": Level.TOWN})
-                escalated += 1
             _notify_overdue(event)
+    escalated = _scan_level_timers(now=now, limit=limit)
+    reminders = _scan_transfers(now=now, limit=limit)
     hazards = _scan_hazards(today=timezone.localtime(now).date(), limit=limit)
-    return {"overdue": len(crossed), "escalated": escalated, "hazards": hazards}
+    return {"overdue": len(crossed), "escalated": escalated, "reminders": reminders, "hazards": hazards}
+
+
+def _scan_level_timers(*, now, limit: int) -> int:
+    """Events still waiting at the grid or village level beyond the category's timer move one level up."""
+    due = list(Event.objects.filter(status=EventStatus.REPORTED, level__in=[Level.GRID, Level.VILLAGE],
+                                    escalate_at__lt=now).select_related("town", "category")[:limit])
+    moved = 0
+    for event in due:
+        up = Level.VILLAGE if event.level == Level.GRID else Level.TOWN
+        timer = level_timer(event.category, up, now)
+        with transaction.atomic():
+            if not Event.objects.filter(pk=event.pk, status=EventStatus.REPORTED, level=event.level,
+                                        escalate_at=event.escalate_at).update(level=up, escalate_at=timer):
+                continue  # handled meanwhile
+            hours = (event.category.escalate_grid_hours if event.level == Level.GRID
+                     else event.category.escalate_village_hours)
+            reason = _("在{level}层级超过{hours}小时未处置，自动上报{up}。").format(
+                level=Level(event.level).label, hours=hours, up=Level(up).label)
+            Escalation.objects.create(town=event.town, event=event, from_level=event.level, to_level=up,
+                                      reason=reason, at=now, status=EscalationStatus.ANSWERED)
+            record(action="events.event.escalate", obj=event, reason=reason,
+                   before={"level": event.level, "escalate_at": event.escalate_at},
+                   after={"level": up, "escalate_at": timer, "auto": True})
+            moved += 1
+            if up == Level.TOWN:
+                town, title = event.town, _("事件自动提交中心：{title}").format(title=event.title)
+                key = f"event:{event.pk}:level:{up}"
+                transaction.on_commit(lambda t=town, ti=title, k=key, e=event: _notify(
+                    _users_with_role(t, "dispatcher"), title=ti, url=_event_url(e), level="warning", key=k, town=t))
+    return moved
+
+
+def _scan_transfers(*, now, limit: int) -> int:
+    """A transfer to a district department unanswered beyond the category's answer time: a supervision (督办)
+    on the event, the centre reminded to chase the answer; the next reminder one answer time later."""
+    late = list(Escalation.objects.filter(status=EscalationStatus.OPEN, to_level=Level.DISTRICT,
+                                          answer_due_at__lt=now, event__status=EventStatus.ESCALATED)
+                .select_related("town", "event", "event__category")[:limit])
+    for esc in late:
+        event, hours = esc.event, esc.event.category.transfer_answer_hours
+        with transaction.atomic():
+            if not Escalation.objects.filter(pk=esc.pk, answer_due_at=esc.answer_due_at).update(
+                    answer_due_at=esc.answer_due_at + dt.timedelta(hours=hours),
+                    reminder_count=F("reminder_count") + 1):
+                continue
+            instruction = _("{department}超过{hours}小时未答复，请督促答复并登记（第{n}次催办）。").format(
+                department=esc.department or _("区县部门"), hours=hours, n=esc.reminder_count + 1)
+            sup = Supervision.objects.create(town=esc.town, event=event, instruction=instruction, at=now)
+            Event.objects.filter(pk=event.pk).update(supervised=True)
+            record(action="events.escalation.overdue", obj=event, reason=instruction,
+                   after={"escalation": esc.pk, "department": esc.department, "answer_due_at": esc.answer_due_at,
+                          "supervision": sup.pk, "reminder": esc.reminder_count + 1})
+            town, title = esc.town, _("区县部门逾期未答复：{title}").format(title=event.title)
+            key = f"event:{event.pk}:transfer:{esc.pk}:{esc.reminder_count + 1}"
+            transaction.on_commit(lambda t=town, ti=title, b=instruction, k=key, e=event: _notify(
+                _users_with_role(t, "dispatcher") + _users_with_role(t, "leader"), title=ti, body=b,
+                url=_event_url(e), level="warning", key=k, town=t))
+    return len(late)
 
 
 def _scan_hazards(*, today, limit: int) -> int:
@@ -908,3 +1019,235 @@ def _notify_overdue(event):
             return _users_with_role(town, "dispatcher")
     transaction.on_commit(lambda: _notify(users(), title=title, url=_event_url(event), level="warning", key=key,
                                           town=town))
+
+
+# --- campaign lifecycle ---------------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = ("name", "scope", "targets", "target_operations", "target_hazards", "start_date", "end_date",
+                   "sector")
+
+
+def _campaign_writable(campaign, label=None):
+    """Closed campaigns are read-only: nothing may be edited or added to them."""
+    if campaign is not None and campaign.status == CampaignStatus.CLOSED:
+        raise DomainError(_("专项整治“{name}”已结束，不能再修改或添加记录。").format(name=campaign.name),
+                          rule="events.guard.campaign_closed", field="campaign")
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, actor, reason: str, **changes) -> Campaign:
+    """Edit a planned or active campaign (reason required, audited with before/after)."""
+    require(actor, "events.campaign_manage")
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    campaign.refresh_from_db()
+    _campaign_writable(campaign)
+    reason = _clean_text(reason, label=_("修改理由"), field="reason", max_length=2000)
+    data = {k: v for k, v in changes.items() if k in CAMPAIGN_FIELDS}
+    if "name" in data:
+        data["name"] = _clean_text(data["name"], label=_("名称"), field="name", max_length=120)
+    for name in ("target_operations", "target_hazards"):
+        if name in data:
+            try:
+                data[name] = int(data[name] or 0)
+            except (TypeError, ValueError):
+                raise DomainError(_("数量须为整数。"), field=name)
+            if data[name] < 0:
+                raise DomainError(_("数量不能为负数。"), field=name)
+    start = data.get("start_date", campaign.start_date)
+    end = data.get("end_date", campaign.end_date)
+    if start is None or end is None:
+        raise DomainError(_("请填写起止日期。"), field="start_date")
+    if end < start:
+        raise DomainError(_("结束日期不能早于开始日期。"), field="end_date")
+    if "sector" in data:
+        _same_town(data["sector"], campaign.town, _("牵头板块"))
+    before = snapshot(campaign)
+    for k, v in data.items():
+        setattr(campaign, k, v)
+    campaign.version += 1
+    campaign.save()
+    record_change(action="events.campaign.update", obj=campaign, before=before, actor=actor, reason=reason)
+    return campaign
+
+
+@transaction.atomic
+def campaign_transition(*, campaign: Campaign, action: str, actor, reason: str = "",
+                        data: dict | None = None) -> Campaign:
+    """Start a planned campaign, or close an active one with its summary (figures frozen at closing)."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    return CAMPAIGN.fire(campaign, action, actor=actor, reason=(reason or "").strip(), data=dict(data or {}))
+
+
+# --- duty roster (值班) ------------------------------------------------------------------------------
+
+def _duty_person(town, user, label, field):
+    if user is None:
+        return None
+    if getattr(user, "town_id", None) != town.pk or not user.is_active:
+        raise DomainError(_("{label}须为本镇街在用的账号。").format(label=label), rule="events.guard.duty_person",
+                          field=field)
+    return user
+
+
+def _clean_shift(town, *, date, leader, deputy, note):
+    if date is None:
+        raise DomainError(_("请选择值班日期。"), field="date")
+    if leader is None:
+        raise DomainError(_("请选择值班领导。"), rule="events.guard.duty_person", field="leader")
+    _duty_person(town, leader, _("值班领导"), "leader")
+    _duty_person(town, deputy, _("副班"), "deputy")
+    if deputy is not None and deputy.pk == leader.pk:
+        raise DomainError(_("副班不能与值班领导为同一人。"), rule="events.guard.duty_person", field="deputy")
+    return (note or "").strip()[:200]
+
+
+def _shift_row(shift):
+    return {"date": shift.date, "leader": shift.leader_id, "deputy": shift.deputy_id, "note": shift.note}
+
+
+def _put_shift(*, town, date, leader, deputy, note):
+    shift = DutyShift.objects.select_for_update().filter(town=town, date=date).first()
+    before = _shift_row(shift) if shift is not None else None
+    if shift is None:
+        shift = DutyShift.objects.create(town=town, date=date, leader=leader, deputy=deputy, note=note)
+    else:
+        shift.leader, shift.deputy, shift.note = leader, deputy, note
+        shift.save()
+    return shift, before
+
+
+@transaction.atomic
+def duty_shift_set(*, town, date, leader, actor, deputy=None, note: str = "") -> DutyShift:
+    """Plan (or change) the duty leader and deputy of one day."""
+    require(actor, "events.duty_plan")
+    note = _clean_shift(town, date=date, leader=leader, deputy=deputy, note=note)
+    shift, before = _put_shift(town=town, date=date, leader=leader, deputy=deputy, note=note)
+    record(action="events.duty.set", obj=shift, actor=actor, before=before, after=_shift_row(shift))
+    return shift
+
+
+@transaction.atomic
+def duty_shift_clear(*, shift: DutyShift, actor, reason: str = "") -> None:
+    require(actor, "events.duty_plan")
+    before = _shift_row(shift)
+    record(action="events.duty.clear", obj=shift, actor=actor, reason=reason, before=before, after={})
+    shift.delete()
+
+
+DUTY_HEADERS = ("日期", "星期", "值班领导", "值班领导账号", "副班", "副班账号", "备注")
+
+
+def _duty_people(town):
+    """Lookups for an imported roster: by login name, by full name, by staff name / code (unique ones only)."""
+    from django.contrib.auth import get_user_model
+
+    from org.models import Staff
+
+    by_key: dict[str, list] = {}
+    users = list(get_user_model().objects.filter(town=town, is_active=True))
+    for u in users:
+        by_key.setdefault(u.username, []).append(u)
+        if u.full_name:
+            by_key.setdefault(u.full_name, []).append(u)
+    ids = {u.pk: u for u in users}
+    for staff in Staff.objects.filter(town=town, active=True, user__isnull=False).only("code", "name", "user_id"):
+        user = ids.get(staff.user_id)
+        if user is not None:
+            for key in (staff.code, staff.name):
+                if user not in by_key.setdefault(key, []):
+                    by_key[key].append(user)
+    return by_key
+
+
+def _parse_day(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@transaction.atomic
+def duty_import(*, town, file, actor) -> int:
+    """Import a roster from Excel (the columns of the export: 日期, 值班领导 or 值班领导账号, 副班 or 副班账号,
+    备注). Every row is checked first; one bad row → nothing written, the message names the rows."""
+    require(actor, "events.duty_plan")
+    from openpyxl import load_workbook
+
+    if file is None:
+        raise DomainError(_("请选择Excel文件。"), field="file")
+    raw = file.read()
+    if len(raw) > 2 * 1024 * 1024:
+        raise DomainError(_("文件不能超过2MB。"), field="file")
+    try:
+        from io import BytesIO
+
+        sheet = load_workbook(BytesIO(raw), read_only=True, data_only=True).active
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    except Exception:  # noqa: BLE001 - any unreadable upload is the user's bad input
+        raise DomainError(_("无法读取文件，请上传由值班表导出的 .xlsx 文件。"), field="file")
+    header_at = next((i for i, r in enumerate(rows[:5]) if any(str(c or "").strip() == "日期" for c in r)), None)
+    if header_at is None:
+        raise DomainError(_("未找到表头“日期”，请使用值班表导出的格式。"), field="file")
+    cols = {str(c or "").strip(): i for i, c in enumerate(rows[header_at])}
+    if "值班领导账号" not in cols and "值班领导" not in cols:
+        raise DomainError(_("缺少“值班领导”列。"), field="file")
+    people = _duty_people(town)
+
+    def cell(row, name):
+        i = cols.get(name)
+        return str(row[i]).strip() if i is not None and i < len(row) and row[i] is not None else ""
+
+    def person(row, account_col, name_col, label, n):
+        key = cell(row, account_col) or cell(row, name_col)
+        if not key:
+            return None
+        found = people.get(key, [])
+        if len(found) != 1:
+            errors.append(_("第{n}行：{label}“{key}”{what}。").format(
+                n=n, label=label, key=key, what=_("找不到对应账号") if not found else _("有重名，请填写账号")))
+            return None
+        return found[0]
+
+    errors, plan, seen = [], [], set()
+    for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        if not any(c not in (None, "") for c in row):
+            continue
+        day = _parse_day(row[cols["日期"]] if cols["日期"] < len(row) else None)
+        if day is None:
+            errors.append(_("第{n}行：日期格式不正确。").format(n=offset))
+            continue
+        if day in seen:
+            errors.append(_("第{n}行：日期{day}重复。").format(n=offset, day=day))
+            continue
+        seen.add(day)
+        if not any(cell(row, c) for c in ("值班领导账号", "值班领导", "副班账号", "副班")):
+            continue  # a day left blank (the export lists every day of the month)
+        leader = person(row, "值班领导账号", "值班领导", _("值班领导"), offset)
+        deputy = person(row, "副班账号", "副班", _("副班"), offset)
+        if leader is None:
+            if not (cell(row, "值班领导账号") or cell(row, "值班领导")):
+                errors.append(_("第{n}行：请填写值班领导。").format(n=offset))
+            continue
+        if deputy is not None and deputy.pk == leader.pk:
+            errors.append(_("第{n}行：副班不能与值班领导为同一人。").format(n=offset))
+            continue
+        plan.append((day, leader, deputy, cell(row, "备注")[:200]))
+    if errors:
+        more = _("（另有 {n} 处错误）").format(n=len(errors) - 5) if len(errors) > 5 else ""
+        raise DomainError(_("导入未执行：") + "".join(errors[:5]) + more, rule="events.guard.duty_import",
+                          field="file")
+    if not plan:
+        raise DomainError(_("文件中没有值班安排。"), field="file")
+    for day, leader, deputy, note in plan:
+        _put_shift(town=town, date=day, leader=leader, deputy=deputy, note=note)
+    record(action="events.duty.import", actor=actor, town=town,
+           after={"days": len(plan), "from": min(p[0] for p in plan), "to": max(p[0] for p in plan)},
+           files=[{"name": getattr(file, "name", "roster.xlsx"), "path": "", "sm3": sm3_hex(raw)}])
+    return len(plan)

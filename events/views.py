@@ -27,9 +27,13 @@ from .files import ATTACHMENT_ACCEPT
 from .forms import (
     ActForm,
     ApiKeyForm,
+    CampaignActForm,
+    CampaignEditForm,
     CampaignForm,
     CategoryForm,
     DateRangeForm,
+    DutyImportForm,
+    DutyShiftForm,
     EscalateForm,
     EventFilterForm,
     HazardActForm,
@@ -49,6 +53,7 @@ from .models import (
     Campaign,
     Category,
     Channel,
+    DutyShift,
     EventAttachment,
     EventPhoto,
     EventStatus,
@@ -93,7 +98,8 @@ def _grids(user, action):
 def board(request):
     data = selectors.board(request.user)
     template = "events/_board.html" if request.htmx else "events/board.html"
-    return render(request, template, {"title": _("指挥中心调度台"), **data})
+    return render(request, template, {"title": _("指挥中心调度台"), "can_duty": can(request.user, "events.duty_view"),
+                                      **data})
 
 
 @login_required
@@ -597,13 +603,14 @@ def campaign_detail(request, pk):
     hazard_counts = {r["status"]: r["n"] for r in selectors.hazards(request.user, {"campaign": campaign}).order_by()
                      .values("status").annotate(n=Count("pk"))}
     can_manage = can(request.user, "events.campaign_manage")
-    task_types = list(restrict(request.user, "events.view", GridTaskType).filter(admitted=True)) if can_manage else []
+    writable = can_manage and not campaign.read_only
+    task_types = list(restrict(request.user, "events.view", GridTaskType).filter(admitted=True)) if writable else []
     return render(request, "events/campaign_detail.html", {
         "title": campaign.name, "campaign": campaign, "plans": plans, "operations": ops,
         "operations_n": len(ops), "hazard_counts": [(HazardStatus(s).label, hazard_counts.get(s, 0))
                                                     for s in HazardStatus.values],
         "hazards_verified": hazard_counts.get(HazardStatus.VERIFIED, 0), "hazards_n": sum(hazard_counts.values()),
-        "plan_form": PlanForm() if can_manage else None, "task_types": task_types})
+        "plan_form": PlanForm() if writable else None, "task_types": task_types, "can_manage": can_manage})
 
 
 @login_required
@@ -819,3 +826,152 @@ def operation_detail(request, pk):
 @login_required
 def map_data(request):
     return JsonResponse({"points": selectors.map_points(request.user)})
+
+
+# --- campaign lifecycle -------------------------------------------------------------------------------
+
+@login_required
+def campaign_edit(request, pk):
+    campaign = selectors.campaign_detail(request.user, pk)
+    require(request.user, "events.campaign_manage")
+    if campaign.read_only:
+        messages.error(request, _("专项整治已结束，只能查看。"))
+        return redirect("events:campaign_detail", pk=pk)
+    initial = {k: getattr(campaign, k) for k in services.CAMPAIGN_FIELDS}
+    form = CampaignEditForm(request.POST or None, initial=initial, town=campaign.town)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        reason = d.pop("reason")
+        changes = {k: v for k, v in d.items() if k in form.changed_data}
+        try:
+            services.campaign_update(campaign=campaign, actor=request.user, reason=reason, **changes)
+            messages.success(request, _("专项整治已保存。"))
+            return redirect("events:campaign_detail", pk=pk)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    return render(request, "events/form.html", {"title": _("编辑专项整治：{name}").format(name=campaign.name),
+                                                "form": form, "back": reverse("events:campaign_detail", args=[pk])})
+
+
+@login_required
+@require_POST
+def campaign_act(request, pk):
+    campaign = selectors.campaign_detail(request.user, pk)
+    require(request.user, "events.campaign_manage")
+    form = CampaignActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择操作并正确填写日期。"))
+        return redirect("events:campaign_detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.campaign_transition(campaign=campaign, action=d["action"], actor=request.user, reason=d["reason"],
+                                     data={"summary": d.get("summary") or "", "closed_on": d.get("closed_on")})
+        messages.success(request, _("专项整治已结束，总结已归档。") if d["action"] == "close"
+                         else _("专项整治已启动。"))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("events:campaign_detail", pk=pk)
+
+
+# --- duty roster (值班表) ---------------------------------------------------------------------------
+
+def _month_of(value):
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def duty(request):
+    import calendar
+    import datetime as dt
+
+    require(request.user, "events.duty_view")
+    month = _month_of(request.GET.get("month"))
+    shifts = selectors.duty_month(request.user, month)
+    by_day = {s.date: s for s in shifts}
+    last = calendar.monthrange(month.year, month.month)[1]
+    if request.GET.get("export") == "xlsx":
+        record(action="events.duty.export", actor=request.user, town=request.user.town,
+               after={"month": f"{month:%Y-%m}"})
+        weekdays = [_("星期一"), _("星期二"), _("星期三"), _("星期四"), _("星期五"), _("星期六"), _("星期日")]
+        rows = []
+        for n in range(1, last + 1):
+            day = month.replace(day=n)
+            s = by_day.get(day)
+            rows.append([day, weekdays[day.weekday()], s.leader.display_name if s else "",
+                         s.leader.username if s else "", s.deputy.display_name if s and s.deputy else "",
+                         s.deputy.username if s and s.deputy else "", s.note if s else ""])
+        return xlsx_response(f"duty-{month:%Y%m}", _("值班表"), list(services.DUTY_HEADERS), rows,
+                             note=_("{month} 值班表（导入时以账号列为准，未填账号按姓名匹配）").format(
+                                 month=f"{month:%Y-%m}"))
+    can_plan = can(request.user, "events.duty_plan")
+    town = request.user.town
+    form = None
+    if can_plan and town is not None:
+        day = request.GET.get("day")
+        initial = {"date": day or timezone.localdate()}
+        try:
+            picked = dt.date.fromisoformat(day) if day else None
+        except ValueError:
+            picked = None
+        if picked and picked in by_day:
+            s = by_day[picked]
+            initial.update(leader=s.leader_id, deputy=s.deputy_id, note=s.note)
+        form = DutyShiftForm(request.POST or None, initial=initial, town=town)
+        if request.method == "POST":
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    shift = services.duty_shift_set(town=town, actor=request.user, date=d["date"], leader=d["leader"],
+                                                    deputy=d.get("deputy"), note=d.get("note") or "")
+                    messages.success(request, _("{date} 值班已安排。").format(date=shift.date))
+                    return redirect(f"{reverse('events:duty')}?month={shift.date:%Y-%m}")
+                except DomainError as exc:
+                    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    elif request.method == "POST":
+        require(request.user, "events.duty_plan")
+        raise PermissionDenied(_("区县账号不能编排镇街值班表。"))
+    today = timezone.localdate()
+    weeks = [[{"date": d, "in_month": d.month == month.month, "today": d == today, "shift": by_day.get(d)}
+              for d in week] for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)]
+    prev_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    planned = sum(1 for n in range(1, last + 1) if month.replace(day=n) in by_day)
+    return render(request, "events/duty.html", {
+        "title": _("值班表"), "month": month, "weeks": weeks, "form": form, "can_plan": can_plan,
+        "prev_month": prev_month, "next_month": next_month, "planned": planned, "days": last,
+        "import_form": DutyImportForm() if can_plan else None, "shifts": shifts})
+
+
+@login_required
+@require_POST
+def duty_import(request):
+    require(request.user, "events.duty_plan")
+    town = _town(request)
+    form = DutyImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择Excel文件。"))
+        return redirect("events:duty")
+    try:
+        n = services.duty_import(town=town, file=form.cleaned_data["file"], actor=request.user)
+        messages.success(request, _("已导入 {n} 天的值班安排。").format(n=n))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("events:duty")
+
+
+@login_required
+@require_POST
+def duty_clear(request, pk):
+    shift = get_in_scope(request.user, "events.duty_plan", DutyShift, pk=pk)
+    month = shift.date
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("请确认取消 {date} 的值班安排。").format(date=month))
+    else:
+        services.duty_shift_clear(shift=shift, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("{date} 的值班安排已取消。").format(date=month))
+    return redirect(f"{reverse('events:duty')}?month={month:%Y-%m}")

@@ -1,5 +1,7 @@
 """Factories for events. Fictional data only."""
 
+import datetime as dt
+
 import factory
 
 from events import models
@@ -97,3 +99,12 @@ class GridTaskTypeFactory(factory.django.DjangoModelFactory):
     town = factory.SubFactory(f.TownFactory)
     code = factory.Sequence(lambda n: f"task{n}")
     name = factory.Sequence(lambda n: f"准入事项{n}")
+
+
+class DutyShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DutyShift
+
+    town = factory.SubFactory(f.TownFactory)
+    date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    leader = factory.LazyAttribute(lambda o: f.UserFactory(town=o.town))

@@ -189,10 +189,16 @@ def test_overdue_recorded_once_and_grid_timer_escalates(world, django_capture_on
     event = report(world)  # a grid worker's report waits at grid level
     later = timezone.now() + dt.timedelta(hours=3)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.scan_overdue(now=later) == {"overdue": 1, "escalated": 1, "hazards": 0}
+        # past the acknowledge time but within the category's grid timer (24 h): recorded, not moved up
+        assert services.scan_overdue(now=later) == {"overdue": 1, "escalated": 0, "reminders": 0, "hazards": 0}
     assert services.scan_overdue(now=later)["overdue"] == 0  # once per crossing
     event.refresh_from_db()
-    assert event.level == Level.TOWN and event.overdue_count == 1
+    assert event.level == Level.GRID and event.overdue_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.scan_overdue(now=timezone.now() + dt.timedelta(hours=25))["escalated"] == 1
+        assert services.scan_overdue(now=timezone.now() + dt.timedelta(hours=25 + 49))["escalated"] == 1
+    event.refresh_from_db()
+    assert event.level == Level.TOWN and event.escalate_at is None
     assert AuditEntry.objects.filter(action="events.event.overdue", object_id=str(event.pk)).count() == 1
     assert Notification.objects.filter(recipient=world.dispatcher, title__startswith="事件超时").exists()
     services.event_transition(event=event, action="dispatch", actor=world.dispatcher,
@@ -201,7 +207,7 @@ def test_overdue_recorded_once_and_grid_timer_escalates(world, django_capture_on
         result = services.scan_overdue(now=timezone.now() + dt.timedelta(days=5))
     assert result["overdue"] == 1
     assert Notification.objects.filter(recipient=world.holder, title__startswith="事件超时").exists()
-    assert scan_overdue.enqueue().return_value == {"overdue": 0, "escalated": 0, "hazards": 0}
+    assert scan_overdue.enqueue().return_value == {"overdue": 0, "escalated": 0, "reminders": 0, "hazards": 0}
 
 
 def test_hazard_deadline_passed_is_recorded_once(world):
