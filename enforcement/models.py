@@ -300,7 +300,12 @@ class Case(TownScoped):
         indexes = [models.Index(fields=["town", "status"], name="enforcement_case_status")]
 
     def __str__(self):
-        return f"{self.number} {mask_name(self.party_name) if self.party_kind == PartyKind.PERSON else self.party_name}"
+        return f"{self.number} {self.party_display}"
+
+    @property
+    def party_display(self) -> str:
+        """The party as lists show it: a natural person's name masked (surname + 某)."""
+        return mask_name(self.party_name) if self.party_kind == PartyKind.PERSON else self.party_name
 
     def save(self, *args, **kwargs):
         self.party_id_index = blind_index(self.party_id_number or "")

@@ -738,7 +738,8 @@ def legal_review_record(*, case: Case, result: str, opinion: str, actor, on_date
         _("审核结论：{r}").format(r=review.get_result_display()), _("审核意见：{o}").format(o=opinion),
         _("审核人员：{r}（法律职业资格证书编号：{q}）").format(r=reviewer.name, q=reviewer.qualification_number)])
     record(action="enforcement.legal_review", obj=case, actor=actor,
-           after={"review": review.pk, "result": result, "reviewed_on": day})
+           after={"review": review.pk, "result": result, "reviewed_on": day, "opinion": review.opinion,
+                  "reviewer": reviewer.name})
     return review
 
 
@@ -763,8 +764,9 @@ def discussion_record(*, case: Case, held_on, participants: str, minutes: str, c
         _("讨论日期：{d}").format(d=held_on), _("参加人员：{p}").format(p=participants),
         _("讨论记录：{m}").format(m=minutes), _("不同意见：{d}").format(d=dissent or _("无")),
         _("讨论决定：{c}").format(c=conclusion)])
-    record(action="enforcement.discussion", obj=case, actor=actor, after={"discussion": discussion.pk,
-                                                                          "held_on": held_on})
+    record(action="enforcement.discussion", obj=case, actor=actor,
+           after={"discussion": discussion.pk, "held_on": held_on, "participants": participants,
+                  "conclusion": conclusion, "dissent": dissent})
     return discussion
 
 

@@ -1,0 +1,220 @@
+"""Thin forms: they parse input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CaseSource,
+    CaseStatus,
+    EvidenceKind,
+    MatterCategory,
+    Outcome,
+    PartyKind,
+    Post,
+    PowerSource,
+    ProcedureKind,
+    ReviewResult,
+    ServiceMethod,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _blank(choices):
+    return [("", _("全部"))] + list(choices)
+
+
+class MatterFilterForm(forms.Form):
+    q = forms.CharField(label=_("编码或名称"), required=False)
+    area = forms.CharField(label=_("执法领域"), required=False)
+    source = forms.ChoiceField(label=_("权力来源"), choices=_blank(PowerSource.choices), required=False)
+    category = forms.ChoiceField(label=_("权力类别"), choices=_blank(MatterCategory.choices), required=False)
+
+
+class MatterForm(forms.Form):
+    code = forms.CharField(label=_("事项编码"), max_length=40)
+    name = forms.CharField(label=_("事项名称"), max_length=200)
+    category = forms.ChoiceField(label=_("权力类别"), choices=MatterCategory.choices)
+    area = forms.CharField(label=_("执法领域"), max_length=40, required=False)
+    source = forms.ChoiceField(label=_("权力来源"), choices=PowerSource.choices)
+    source_document = forms.CharField(label=_("赋权/委托/派驻文件"), max_length=255, required=False)
+    acting_body = forms.CharField(label=_("实施主体名称（委托、派驻事项）"), max_length=120, required=False)
+    law = forms.CharField(label=_("法律依据（法规名称）"), max_length=200)
+    article = forms.CharField(label=_("条款"), max_length=80, required=False)
+    basis_text = forms.CharField(label=_("条文内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    penalty_kinds = forms.CharField(label=_("处罚种类"), max_length=200, required=False)
+    fine_min = forms.DecimalField(label=_("罚款下限（元）"), required=False, min_value=0, decimal_places=2)
+    fine_max = forms.DecimalField(label=_("罚款上限（元）"), required=False, min_value=0, decimal_places=2)
+    discretion = forms.CharField(label=_("裁量基准（每行“情节：处罚幅度”）"), widget=forms.Textarea(attrs={"rows": 3}),
+                                 required=False)
+    summary_allowed = forms.BooleanField(label=_("可适用简易程序"), required=False)
+    hearing_threshold_person = forms.DecimalField(label=_("听证标准（公民，元，空白为默认）"), required=False,
+                                                  min_value=0)
+    hearing_threshold_org = forms.DecimalField(label=_("听证标准（组织，元，空白为默认）"), required=False, min_value=0)
+    decision_days = forms.IntegerField(label=_("作出决定期限（日，空白为九十日）"), required=False, min_value=1,
+                                       max_value=3650)
+    legal_review_required = forms.BooleanField(label=_("法律规定须经法制审核"), required=False)
+    responsible_post = forms.ChoiceField(label=_("责任岗位"), choices=Post.choices)
+    checklist = forms.CharField(label=_("办案要点（每行一项）"), widget=forms.Textarea(attrs={"rows": 4}),
+                                required=False)
+    active = forms.BooleanField(label=_("有效"), required=False, initial=True)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class OfficerForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    credential = forms.CharField(label=_("执法证号"), max_length=40)
+    credential_scope = forms.CharField(label=_("执法类别"), max_length=200, required=False)
+    valid_from = forms.DateField(label=_("证件有效期起"), widget=DATE)
+    valid_until = forms.DateField(label=_("证件有效期至"), widget=DATE)
+    post = forms.ChoiceField(label=_("岗位"), choices=Post.choices)
+    legal_qualification = forms.BooleanField(label=_("具有法律职业资格"), required=False)
+    username = forms.CharField(label=_("登录账号（用户名，可空）"), max_length=150, required=False)
+
+
+class TrainingForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    hours = forms.DecimalField(label=_("培训学时"), min_value=0, decimal_places=1)
+    exam_score = forms.DecimalField(label=_("考试成绩"), min_value=0, max_value=100, required=False)
+    passed = forms.BooleanField(label=_("考试合格"), required=False)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("案号或当事人"), required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=_blank(CaseStatus.choices), required=False)
+    procedure = forms.ChoiceField(label=_("程序"), choices=_blank(ProcedureKind.choices), required=False)
+    area = forms.CharField(label=_("执法领域"), required=False)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    open_only = forms.BooleanField(label=_("只看在办"), required=False)
+
+
+class CaseForm(forms.Form):
+    matter = forms.TypedChoiceField(label=_("执法事项"), coerce=int)
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人"), max_length=120)
+    party_id_number = forms.CharField(label=_("身份证号/统一社会信用代码"), max_length=32, required=False)
+    party_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    party_address = forms.CharField(label=_("住所/地址"), max_length=200, required=False)
+    place = forms.CharField(label=_("违法地点"), max_length=200, required=False)
+    act_date = forms.DateField(label=_("违法行为发生日"), required=False, widget=DATE)
+    source = forms.ChoiceField(label=_("案件来源"), choices=CaseSource.choices)
+    event = forms.IntegerField(label=_("来源事件编号"), required=False, widget=forms.HiddenInput)
+    facts = forms.CharField(label=_("案情摘要"), widget=forms.Textarea(attrs={"rows": 3}))
+    officers = forms.TypedMultipleChoiceField(label=_("承办执法人员（至少两名）"), coerce=int, required=False)
+    major_public_interest = forms.BooleanField(label=_("涉及重大公共利益"), required=False)
+    complex_case = forms.BooleanField(label=_("案情复杂或涉及多个法律关系"), required=False)
+    serious_violation = forms.BooleanField(label=_("重大违法行为（须集体讨论）"), required=False)
+
+    def __init__(self, *args, matters=(), officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].choices = [(m.pk, str(m)) for m in matters]
+        self.fields["officers"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class SummaryForm(forms.Form):
+    matter = forms.TypedChoiceField(label=_("执法事项（可适用简易程序）"), coerce=int)
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人"), max_length=120)
+    party_id_number = forms.CharField(label=_("身份证号/统一社会信用代码"), max_length=32, required=False)
+    party_address = forms.CharField(label=_("住所/地址"), max_length=200)
+    place = forms.CharField(label=_("违法地点"), max_length=200, required=False)
+    facts = forms.CharField(label=_("违法事实"), widget=forms.Textarea(attrs={"rows": 2}))
+    penalty_text = forms.CharField(label=_("处罚内容（警告或罚款）"), max_length=255)
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0, decimal_places=2)
+    officers = forms.TypedMultipleChoiceField(label=_("执法人员（至少两名）"), coerce=int)
+
+    def __init__(self, *args, matters=(), officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].choices = [(m.pk, str(m)) for m in matters]
+        self.fields["officers"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("种类"), choices=EvidenceKind.choices)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    description = forms.CharField(label=_("内容/说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    upload = forms.FileField(label=_("文件"), required=False)
+    officers = forms.TypedMultipleChoiceField(label=_("在场执法人员"), coerce=int, required=False)
+    credentials_shown = forms.BooleanField(label=_("已向当事人出示执法证件"), required=False)
+    device = forms.CharField(label=_("记录设备（音像记录必填）"), max_length=120, required=False)
+    recorded_from = forms.DateTimeField(label=_("记录开始"), required=False,
+                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    recorded_to = forms.DateTimeField(label=_("记录结束"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    preserved = forms.BooleanField(label=_("先行登记保存"), required=False)
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class OfficersForm(forms.Form):
+    officers = forms.TypedMultipleChoiceField(label=_("承办执法人员"), coerce=int)
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("意见/理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoticeForm(forms.Form):
+    proposed_penalty = forms.CharField(label=_("拟处罚内容"), max_length=255)
+    proposed_fine = forms.DecimalField(label=_("拟罚款（元）"), required=False, min_value=0, decimal_places=2)
+    hearing_offered = forms.BooleanField(label=_("告知听证权利"), required=False)
+
+
+class HearingForm(forms.Form):
+    notice_date = forms.DateField(label=_("听证通知送达日"), widget=DATE)
+    held_on = forms.DateField(label=_("听证日期"), widget=DATE)
+    host = forms.CharField(label=_("听证主持人（用户名）"), max_length=150)
+    record_text = forms.CharField(label=_("听证笔录"), widget=forms.Textarea(attrs={"rows": 3}))
+    signed = forms.BooleanField(label=_("当事人已签字确认"), required=False)
+
+
+class ReviewForm(forms.Form):
+    result = forms.ChoiceField(label=_("审核结论"), choices=ReviewResult.choices)
+    opinion = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DiscussionForm(forms.Form):
+    held_on = forms.DateField(label=_("讨论日期"), widget=DATE)
+    participants = forms.CharField(label=_("参加人员"), max_length=255)
+    minutes = forms.CharField(label=_("讨论记录"), widget=forms.Textarea(attrs={"rows": 3}))
+    dissent = forms.CharField(label=_("不同意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    conclusion = forms.CharField(label=_("讨论决定"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=Outcome.choices)
+    penalty_text = forms.CharField(label=_("处罚内容（种类和数额）/不予处罚或移送理由"), max_length=255, required=False)
+    fine = forms.DecimalField(label=_("罚款（元）"), required=False, min_value=0, decimal_places=2)
+    correction_ordered = forms.BooleanField(label=_("已责令改正或限期改正"), required=False)
+    party_present = forms.BooleanField(label=_("宣告时当事人在场"), required=False, initial=True)
+    first_offence_waiver = forms.BooleanField(label=_("首违不罚"), required=False)
+
+
+class ServeForm(forms.Form):
+    method = forms.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices)
+    served_on = forms.DateField(label=_("送达日期"), widget=DATE)
+    eservice_consent = forms.BooleanField(label=_("当事人已签署电子送达确认书"), required=False)
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("缴款日期"), widget=DATE)
+    amount = forms.DecimalField(label=_("实缴金额（元，含加处罚款）"), min_value=0, decimal_places=2)
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(label=_("结案报告"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回理由（公开说明）"), max_length=255)

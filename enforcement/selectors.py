@@ -1,0 +1,206 @@
+"""Reads of 综合行政执法, always starting from ``restrict()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from access.scope import get_in_scope, restrict
+
+from .models import OPEN_STATUSES, Case, CaseStatus, Matter, Officer, ProcedureKind, Publication
+from .procedure import CASE
+
+
+def matters(user, data: dict | None = None):
+    data = data or {}
+    qs = restrict(user, "enforcement.view", Matter).order_by("code")
+    if data.get("q"):
+        qs = qs.filter(Q(code__icontains=data["q"]) | Q(name__icontains=data["q"]))
+    for name in ("area", "source", "category"):
+        if data.get(name):
+            qs = qs.filter(**{name: data[name]})
+    return qs
+
+
+def officers(user):
+    return restrict(user, "enforcement.view", Officer).prefetch_related("trainings").order_by("credential")
+
+
+def cases(user, data: dict | None = None):
+    data = data or {}
+    qs = restrict(user, "enforcement.case_view", Case).select_related("matter").order_by("-created_at", "-id")
+    if data.get("q"):
+        qs = qs.filter(Q(number__icontains=data["q"]) | Q(party_name__icontains=data["q"]))
+    for name in ("status", "procedure"):
+        if data.get(name):
+            qs = qs.filter(**{name: data[name]})
+    if data.get("area"):
+        qs = qs.filter(matter__area=data["area"])
+    if data.get("year"):
+        qs = qs.filter(created_at__year=data["year"])
+    if data.get("open_only"):
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs
+
+
+def case_detail(user, pk):
+    return get_in_scope(user, "enforcement.case_view",
+                        Case.objects.select_related("matter", "town", "publication"), pk=pk)
+
+
+def case_publication(case):
+    """The publication fetched with the case (reverse one-to-one), or None."""
+    try:
+        return case.publication
+    except Case.publication.RelatedObjectDoesNotExist:
+        return None
+
+
+def reviews_and_discussions(timeline) -> tuple[list[dict], list[dict]]:
+    """法制审核 and 集体讨论 as the audit chain recorded them (no extra query on the case page)."""
+    from .models import ReviewResult
+
+    reviews, discussions = [], []
+    for entry in reversed(timeline):
+        after = entry.after if isinstance(entry.after, dict) else {}
+        if entry.action == "enforcement.legal_review":
+            result = after.get("result", "")
+            reviews.append({"on": after.get("reviewed_on", ""), "opinion": after.get("opinion", ""),
+                            "reviewer": after.get("reviewer", ""),
+                            "result": ReviewResult(result).label if result in ReviewResult.values else result})
+        elif entry.action == "enforcement.discussion":
+            discussions.append({"on": after.get("held_on", ""), "conclusion": after.get("conclusion", ""),
+                                "dissent": after.get("dissent", ""), "participants": after.get("participants", "")})
+    return reviews, discussions
+
+
+def case_clocks(case):
+    from clocks.models import Clock
+
+    return list(Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
+                .order_by("start_date", "id"))
+
+
+def case_instruments(case):
+    from instruments.models import Instrument
+
+    return list(Instrument.objects.filter(content_type=ContentType.objects.get_for_model(Case),
+                                          object_id=str(case.pk)).select_related("kind").order_by("rendered_at"))
+
+
+# The ordinary procedure as officers see it: step, the state reached, instrument(s), rule.
+ORDINARY_STEPS = [
+    ("lead", _("登记案源"), "lead_register", "penalty.open"),
+    ("filed", _("立案审批（负责人批准）"), "filing_approval", "penalty.decision"),
+    ("investigating", _("调查取证（两名持证执法人员，出示证件，制作笔录）"), "inspection_record",
+     "penalty.guard.two_officers"),
+    ("investigation_closed", _("调查终结报告"), "investigation_report", "penalty.guard.full_record"),
+    ("notice_served", _("送达行政处罚事先告知书（陈述申辩、听证权利）"), "notice_of_intended_penalty",
+     "penalty.guard.notice_first"),
+    ("hearing", _("听证（当事人五个工作日内申请；提前七个工作日通知）"), "hearing_record", "penalty.hearing.request"),
+    ("legal_review", _("法制审核（第五十八条情形必经）"), "legal_review_opinion", "penalty.guard.legal_review"),
+    ("collective_discussion", _("负责人集体讨论（情节复杂或重大违法）"), "collective_discussion_record",
+     "penalty.guard.collective"),
+    ("decided", _("作出决定（立案之日起九十日内）"), "penalty_decision", "penalty.decision"),
+    ("served", _("送达决定书（当事人不在场的七个工作日内）"), "proof_of_service", "penalty.serve"),
+    ("executing", _("执行（十五日内缴纳罚款；逾期每日加处百分之三）"), "demand_notice", "penalty.fine.payment"),
+    ("closed", _("结案报告"), "closing_report", "penalty.guard.full_record"),
+    ("archived", _("立卷归档"), "file_cover", ""),
+]
+SUMMARY_STEPS = [
+    ("decided_on_spot", _("当场处罚（警告或公民二百元、组织三千元以下罚款）"), "onspot_decision",
+     "penalty.guard.summary"),
+    ("served", _("当场交付决定书"), "proof_of_service", ""),
+    ("filed_with_agency", _("报所属机关备案"), "", "penalty.summary.file"),
+    ("closed", _("结案"), "closing_report", ""),
+]
+
+
+def guidance(matter, case=None) -> list[dict]:
+    """The procedure a matter's case follows, with where the case stands (the report's shortcoming:
+    officers carry many delegated matters and need the right steps for each)."""
+    from clocks.registry import find
+
+    summary = case is not None and case.procedure == ProcedureKind.SUMMARY
+    steps = SUMMARY_STEPS if summary else ORDINARY_STEPS
+    order = [s[0] for s in steps]
+    current = order.index(case.status) if case is not None and case.status in order else -1
+    out = []
+    for index, (state, label, instrument, rule) in enumerate(steps):
+        item = {"state": state, "label": label, "instrument": instrument,
+                "rule": rule, "citation": getattr(find(rule), "citation", "") if rule else "",
+                "done": case is not None and index <= current, "current": index == current}
+        if case is not None and state == "legal_review":
+            item["required"] = case.legal_review_mandatory
+        if case is not None and state == "collective_discussion":
+            item["required"] = case.collective_mandatory
+        out.append(item)
+    return out
+
+
+def available_actions(case, user) -> list:
+    return CASE.available(case, user)
+
+
+def supervision(user, *, on: dt.date | None = None) -> dict:
+    """Open, overdue and per-officer figures (supervision panel)."""
+    from clocks.models import Clock, ClockStatus
+
+    on = on or timezone.localdate()
+    qs = restrict(user, "enforcement.case_view", Case)
+    counts = qs.aggregate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+                          fines=Sum("fine", filter=Q(outcome="penalty")))
+    overdue = Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case),
+                                   object_id__in=qs.values("pk"), status=ClockStatus.OVERDUE).count()
+    counts["overdue"] = overdue
+    return counts
+
+
+def annual_figures(user, *, year: int) -> dict:
+    """The figures the annual report quotes: cases, penalties, amounts, hearings, legal reviews, records,
+    instruments, officers trained and passed."""
+    from instruments.models import Instrument
+
+    qs = restrict(user, "enforcement.case_view", Case).filter(created_at__year=year)
+    figures = qs.aggregate(
+        cases=Count("id"), summary=Count("id", filter=Q(procedure=ProcedureKind.SUMMARY)),
+        penalties=Count("id", filter=Q(outcome="penalty")), amount=Sum("fine", filter=Q(outcome="penalty")),
+        hearings=Count("id", filter=Q(hearing_on__isnull=False)),
+        closed=Count("id", filter=Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED])))
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from .models import LegalReview
+
+    figures["legal_reviews"] = (restrict(user, "enforcement.case_view", LegalReview)
+                                .filter(case__created_at__year=year).values("case").distinct().count())
+    figures["instruments"] = Instrument.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case),
+        object_id__in=qs.annotate(pk_text=Cast("pk", CharField())).values("pk_text")).count()
+    figures.update(restrict(user, "enforcement.view", Officer).filter(active=True).aggregate(
+        officers=Count("id", distinct=True),
+        trained=Count("id", filter=Q(trainings__year=year, trainings__hours__gt=0), distinct=True),
+        passed=Count("id", filter=Q(trainings__year=year, trainings__passed=True), distinct=True)))
+    return figures
+
+
+# --- public pages (no login): the town's 事前 and 事后 information -------------------------------
+def public_matters(town):
+    return Matter.objects.filter(town=town, active=True).order_by("area", "code")
+
+
+def public_officers(town):
+    today = timezone.localdate()
+    return Officer.objects.filter(town=town, active=True, valid_until__gte=today).order_by("credential")
+
+
+def public_decisions(town):
+    return Publication.objects.filter(town=town, withdrawn_on__isnull=True).order_by("-published_on", "-id")
+
+
+def public_decision(town, pk):
+    return Publication.objects.filter(town=town, pk=pk).first()
