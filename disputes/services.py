@@ -654,11 +654,11 @@ def petition_classify(*, petition, actor, petition_class, route, handling_unit="
 @transaction.atomic
 def petition_extend(*, petition, actor, approver, days, reason, notice) -> Petition:
     """petition.handle +≤30 d with the head's approval; the petitioner is told why (Art. 34)."""
-    from clocks.models import Clock
+    from clocks.models import OPEN_STATUSES, Clock
 
     clock = Clock.objects.filter(town=petition.town, object_id=petition.pk, rule_code="petition.handle",
                                  content_type__app_label="disputes", content_type__model="petition",
-                                 status__in=["running", "paused", "calendar_missing"]).first()
+                                 status__in=OPEN_STATUSES).first()
     if clock is None:
         raise DomainError(_("该事项没有正在计算的办理期限。"), rule="petition.handle")
     if not (notice or "").strip():

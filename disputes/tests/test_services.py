@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from clocks.models import Clock
 from core.errors import DomainError
 from disputes import services
-from disputes.models import Dispute, Lead, Party, Petition
+from disputes.models import Dispute, Lead, Petition
 
 pytestmark = pytest.mark.django_db
 
