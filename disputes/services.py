@@ -646,6 +646,11 @@ def petition_classify(*, petition, actor, petition_class, route, handling_unit="
         petition.closed_on = on
         _fire(PETITION, petition, "divert", fields + ["closed_on"], actor=actor,
                        reason=reason or petition.get_route_display(), on_date=on)
+        if route == Petition.Route.MEDIATION:
+            # 信访条例 Art. 33 / the 枫桥 approach: the matter becomes a dispute lead for people's mediation.
+            lead_create(town=petition.town, actor=actor, source=Lead.Source.PETITION, petition=petition,
+                        summary=petition.subject + "：" + petition.content, grid=petition.grid,
+                        village=petition.village, parties_count=max(petition.people, 2), on_date=on)
     clock_services.clock_stop_for(obj=petition, rule_code="petition.objection", actor=actor, on_date=on,
                                   outcome="stopped", reason=_("已受理"))
     return petition
