@@ -212,7 +212,8 @@ def test_petition_diverted_to_statutory_route(world):
 
 def test_petition_routed_to_mediation_becomes_a_lead(world):
     petition = services.petition_register(town=world.town, actor=world.users.dispatcher, channel="visit",
-                                          petitioner_name="钱八", subject="相邻通行", content="邻居堵路", grid=world.grid)
+                                          petitioner_name="钱八", subject="相邻通行", content="邻居堵路",
+                                          grid=world.grid)
     services.petition_classify(petition=petition, actor=world.users.dispatcher, petition_class="claim",
                                route="mediation", reason="引导人民调解")
     lead = Lead.objects.get(petition=petition)
