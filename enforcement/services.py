@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+import zlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -1028,14 +1029,19 @@ def casefile_verify(data: bytes) -> list[str]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         manifest = json.loads(archive.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, ValueError):
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, zlib.error):
         return [_("不是有效的卷宗文件（缺少 manifest.json 或压缩包损坏）。")]
     names = set(archive.namelist())
     for doc in manifest.get("documents", []):
         if doc["path"] not in names:
             problems.append(_("缺少文件：{p}").format(p=doc["path"]))
             continue
-        if sm3_hex(archive.read(doc["path"])) != doc["sm3"]:
+        try:
+            content = archive.read(doc["path"])
+        except (zipfile.BadZipFile, OSError, zlib.error):  # CRC or deflate error: the stored bytes changed
+            problems.append(_("文件已损坏或被修改：{p}").format(p=doc["path"]))
+            continue
+        if sm3_hex(content) != doc["sm3"]:
             problems.append(_("摘要不符：{p}").format(p=doc["path"]))
     listed = {d["path"] for d in manifest.get("documents", [])} | {"manifest.json", "SM3SUMS"}
     for extra in sorted(names - listed):

@@ -415,3 +415,21 @@ def test_case_from_event_links_through_events_selectors(world):
 
     case = open_case(w, event_id=event.pk)
     assert case.event_id == event.pk and case.source == "event"
+
+
+def test_verify_command(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    w = world
+    case = to_notice(w)
+    path = tmp_path / "casefile.zip"
+    path.write_bytes(services.casefile_zip(case=case, actor=w.leader))
+    out = io.StringIO()
+    call_command("enforcement_verify_casefile", str(path), stdout=out)
+    assert "校验通过" in out.getvalue()
+    data = bytearray(path.read_bytes())
+    # flip one byte inside the first stored document (after its local header)
+    data[200] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(CommandError):
+        call_command("enforcement_verify_casefile", str(path), stdout=io.StringIO())
