@@ -165,6 +165,8 @@ MATRIX.update(OPEN311)
 MATRIX.update({
     # An empty body: readers of the object get the serializer's 400, everyone else 403, other towns 404.
     "events-event-transition": Entry(allowed=READERS, kwargs=_event, method="post", data={}, ok=(400,)),
+    "events-campaign-transition": Entry(allowed=READERS, kwargs=_factory("CampaignFactory"), method="post",
+                                        data={}, ok=(400,)),
     "events-hazard-transition": Entry(allowed=READERS, kwargs=_factory("HazardFactory"), method="post", data={},
                                       ok=(400,)),
 })

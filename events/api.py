@@ -15,6 +15,7 @@ from .models import (
     Campaign,
     Category,
     Channel,
+    DutyShift,
     Event,
     EventStatus,
     Hazard,
@@ -23,7 +24,7 @@ from .models import (
     Level,
     ScreeningPlan,
 )
-from .procedure import EVENT, HAZARD, INTERNAL_ACTIONS
+from .procedure import CAMPAIGN, EVENT, HAZARD, INTERNAL_ACTIONS
 
 
 # Choice fields shared by several columns are plain strings here, so the OpenAPI enums get one name each.
@@ -231,8 +232,16 @@ class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "code", "name", "scope", "targets", "target_operations", "target_hazards", "start_date",
-                  "end_date", "sector", "status", "operations_n", "hazards_n", "hazards_done"]
+                  "end_date", "sector", "status", "closed_on", "closing_summary", "closing_figures", "operations_n",
+                  "hazards_n", "hazards_done"]
         read_only_fields = fields
+
+
+class CampaignTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(CAMPAIGN.transitions))
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    closed_on = serializers.DateField(required=False, allow_null=True)
 
 
 @extend_schema_view(list=extend_schema(summary="专项整治"), retrieve=extend_schema(summary="专项整治"))
@@ -242,6 +251,70 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.campaigns(self.request.user)
+
+    @extend_schema(request=CampaignTransitionSerializer, responses={200: CampaignSerializer},
+                   summary="专项整治启动、结束（附总结）")
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        campaign = get_in_scope(request.user, "events.campaign_view", Campaign, pk=pk)
+        ser = CampaignTransitionSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        act, reason = d.pop("action"), d.pop("reason", "")
+        services.campaign_transition(campaign=campaign, action=act, actor=request.user, reason=reason, data=d)
+        return Response(CampaignSerializer(self.get_queryset().get(pk=campaign.pk)).data)
+
+
+class DutyShiftSerializer(serializers.ModelSerializer):
+    leader_name = serializers.CharField(source="leader.display_name", read_only=True)
+    deputy_name = serializers.CharField(source="deputy.display_name", read_only=True, default="")
+
+    class Meta:
+        model = DutyShift
+        fields = ["id", "date", "leader", "leader_name", "deputy", "deputy_name", "note"]
+        read_only_fields = ["id", "leader_name", "deputy_name"]
+
+
+class DutyShiftWriteSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    leader = serializers.IntegerField()
+    deputy = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+@extend_schema_view(list=extend_schema(summary="值班表（?month=YYYY-MM）"), retrieve=extend_schema(summary="值班安排"))
+class DutyShiftViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DutyShiftSerializer
+    queryset = DutyShift.objects.none()
+
+    def get_queryset(self):
+        qs = restrict(self.request.user, "events.duty_view", DutyShift).select_related("leader", "deputy")
+        month = self.request.query_params.get("month") or ""
+        try:
+            import datetime as dt
+
+            first = dt.datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            return qs.order_by("-date")
+        return qs.filter(date__gte=first, date__lt=(first + dt.timedelta(days=32)).replace(day=1)).order_by("date")
+
+    @extend_schema(request=DutyShiftWriteSerializer, responses={201: DutyShiftSerializer},
+                   summary="安排某日值班（已有安排则替换）")
+    def create(self, request, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        ser = DutyShiftWriteSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        town = request.user.town
+        if town is None:
+            raise PermissionDenied("events.duty_plan")
+        users = get_user_model().objects.filter(town=town)
+        shift = services.duty_shift_set(town=town, actor=request.user, date=d["date"],
+                                        leader=users.filter(pk=d["leader"]).first(),
+                                        deputy=users.filter(pk=d.get("deputy") or 0).first() if d.get("deputy")
+                                        else None, note=d.get("note") or "")
+        return Response(DutyShiftSerializer(shift).data, status=status.HTTP_201_CREATED)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -305,6 +378,7 @@ ROUTES = [
     ("events/events", EventViewSet, "events-event"),
     ("events/hazards", HazardViewSet, "events-hazard"),
     ("events/campaigns", CampaignViewSet, "events-campaign"),
+    ("events/duty-shifts", DutyShiftViewSet, "events-duty"),
     ("events/screening-plans", PlanViewSet, "events-plan"),
     ("events/operations", OperationViewSet, "events-operation"),
 ]

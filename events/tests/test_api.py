@@ -73,3 +73,41 @@ def test_hazard_campaign_operation_api(world, client):
     assert client.get(BASE + "campaigns/").status_code == 200
     assert client.get(BASE + "screening-plans/").status_code == 200
     assert client.get(BASE + "categories/").json()["count"] == 3
+
+
+def test_campaign_and_duty_api(world, client, other_world, django_assert_max_num_queries):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events.models import CampaignStatus, DutyShift
+
+    today = timezone.localdate()
+    campaign = services.campaign_create(town=world.town, actor=world.dispatcher, code="api", name="专项",
+                                        start_date=today, end_date=today + dt.timedelta(days=9))
+    client.force_login(world.dispatcher)
+    url = BASE + f"campaigns/{campaign.pk}/transition/"
+    response = client.post(url, {"action": "close", "reason": "期满"}, content_type="application/json")
+    assert response.status_code == 400 and response.json()["rule"] == "events.guard.campaign_summary"
+    response = client.post(url, {"action": "close", "reason": "期满", "summary": "完成"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == CampaignStatus.CLOSED
+    assert response.json()["closing_figures"]["operations"] == 0
+    active = services.campaign_create(town=world.town, actor=world.dispatcher, code="api2", name="专项二",
+                                      start_date=today, end_date=today)
+    client.force_login(world.holder)  # reads campaigns, does not manage them
+    assert client.post(BASE + f"campaigns/{active.pk}/transition/", {"action": "close", "reason": "x", "summary": "y"},
+                       content_type="application/json").status_code == 403
+
+    client.force_login(world.dispatcher)
+    body = {"date": today.isoformat(), "leader": world.leader.pk, "note": "白班"}
+    response = client.post(BASE + "duty-shifts/", body, content_type="application/json")
+    assert response.status_code == 201 and response.json()["leader_name"] == world.leader.display_name
+    response = client.post(BASE + "duty-shifts/", {**body, "leader": other_world.leader.pk},
+                           content_type="application/json")
+    assert response.status_code == 400 and DutyShift.objects.get().leader == world.leader
+    with django_assert_max_num_queries(10):
+        response = client.get(BASE + f"duty-shifts/?month={today:%Y-%m}")
+    assert [r["date"] for r in response.json()["results"]] == [today.isoformat()]
+    client.force_login(world.grid_worker)
+    assert client.get(BASE + "duty-shifts/").status_code == 403
