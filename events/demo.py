@@ -352,6 +352,7 @@ def build(*, town, users, rng, stdout=None):
                                    kind="geology", description="雨后边坡有落石，需要清理加固", grid=grid,
                                    location=rng.choice(ROADS))
 
+    _duty_roster(services, town, dispatcher, leader, now)
     services.scan_overdue()  # today's overdue crossings, as the scheduler would record them
 
     # Demo inboxes start read: the year's notifications are history, not today's work.
@@ -366,6 +367,25 @@ def build(*, town, users, rng, stdout=None):
         stdout.write(f"  events: {sum(counts.values())} 件事件（在办 "
                      f"{sum(v for k, v in counts.items() if k not in ('closed', 'rejected'))}），"
                      f"31 次交安联合执法，30 处道路隐患整改销号；Open311 演示密钥：{raw_key}\n")
+
+
+def _duty_roster(services, town, dispatcher, leader, now):
+    """This month and next: the town's leaders take turns as duty leader, the dispatchers and sector leads as
+    deputies; the last two days of next month are left unplanned (the board then says 今日未排班 on them)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(town=town, is_active=True)
+    leaders = list(users.filter(grants__role="leader").distinct().order_by("username")) or [leader]
+    deputies = list(users.filter(grants__role__in=["dispatcher", "sector_lead"]).exclude(
+        pk__in=[u.pk for u in leaders]).distinct().order_by("username")) or [dispatcher]
+    first = timezone.localtime(now).date().replace(day=1)
+    end = (first + dt.timedelta(days=62)).replace(day=1) - dt.timedelta(days=3)
+    day, n = first, 0
+    while day <= end:
+        services.duty_shift_set(town=town, date=day, leader=leaders[n % len(leaders)],
+                                deputy=deputies[n % len(deputies)], actor=dispatcher,
+                                note="节假日带班" if day.weekday() >= 5 else "")
+        day, n = day + dt.timedelta(days=1), n + 1
 
 
 def _plan(i, t0, cat, position, grid, channel, rng, now):

@@ -33,8 +33,15 @@ def test_a_year_of_demo_activity(client, settings, tmp_path):
     assert events.filter(rating__isnull=False).exists() and events.filter(reopen_count__gt=0).exists()
     # the dispatcher's pages work on a year of data
     client.force_login(built.users["dispatcher"])
-    for name in ("events:board", "events:list", "events:stats", "events:campaigns", "events:hazards"):
+    for name in ("events:board", "events:list", "events:stats", "events:campaigns", "events:hazards", "events:duty"):
         assert client.get(reverse(name)).status_code == 200
+    from django.utils import timezone
+
+    from events.models import DutyShift
+
+    today = DutyShift.objects.get(town=town, date=timezone.localdate())  # the roster covers this month
+    assert today.leader.grants.filter(role="leader").exists() and today.deputy_id
+    assert today.leader.display_name in client.get(reverse("events:board")).content.decode()
     stats = selectors.statistics(built.users["leader"])
     assert stats["total"] == events_demo.EVENTS_PER_YEAR and stats["on_time_rate"] and stats["satisfaction"]
     assert "Open311" in out.getvalue()
