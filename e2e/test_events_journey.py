@@ -149,3 +149,31 @@ def test_resident_snaps_a_problem_without_logging_in(phone_page, live_server, wo
     assert page.inner_text("[data-testid=public-status]") == "已提交"
     _no_overflow(page)
     assert page.js_errors == []
+
+
+def test_duty_leader_planned_on_the_phone_and_shown_on_the_board(phone_page, live_server, login, world):
+    """The dispatcher sees 今日未排班 on the board, plans today's duty leader from the month page at phone
+    width, and the board then names the duty leader."""
+    from django.utils import timezone
+
+    from events.models import DutyShift
+
+    page = phone_page
+    base = live_server.url
+    login(page, world.dispatcher.username, PASSWORD)
+    page.goto(f"{base}/events/")
+    assert page.is_visible("[data-testid=duty-unplanned]")
+    page.goto(f"{base}/events/duty/")
+    _no_overflow(page)
+    assert page.is_visible("[data-testid=duty-list]")  # the calendar becomes a list at 390 px
+    page.fill("#id_date", timezone.localdate().isoformat())
+    page.select_option("#id_leader", str(world.leader.pk))
+    page.select_option("#id_deputy", str(world.dispatcher.pk))
+    page.click("[data-testid=duty-form] button")
+    page.wait_for_load_state("networkidle")
+    shift = DutyShift.objects.get(town=world.town, date=timezone.localdate())
+    assert shift.leader == world.leader and shift.deputy == world.dispatcher
+    assert AuditEntry.objects.filter(action="events.duty.set").count() == 1
+    page.goto(f"{base}/events/")
+    assert world.leader.display_name in page.inner_text("[data-testid=duty-today]")
+    _no_overflow(page)
