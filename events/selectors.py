@@ -448,7 +448,7 @@ def duty_month(user, month: dt.date) -> list:
     first = month.replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     return list(restrict(user, "events.duty_view", DutyShift).filter(date__gte=first, date__lt=nxt)
-                .select_related("leader", "deputy").order_by("date"))
+                .select_related("town", "leader", "deputy").order_by("date", "town__code"))
 
 
 def campaign_detail(user, pk):

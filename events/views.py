@@ -892,8 +892,11 @@ def duty(request):
     require(request.user, "events.duty_view")
     month = _month_of(request.GET.get("month"))
     shifts = selectors.duty_month(request.user, month)
-    by_day = {s.date: s for s in shifts}
+    by_day = {}
+    for s in shifts:  # a district user sees one shift per town and day
+        by_day.setdefault(s.date, []).append(s)
     last = calendar.monthrange(month.year, month.month)[1]
+    town_column = request.user.town_id is None
     if request.GET.get("export") == "xlsx":
         record(action="events.duty.export", actor=request.user, town=request.user.town,
                after={"month": f"{month:%Y-%m}"})
@@ -901,11 +904,13 @@ def duty(request):
         rows = []
         for n in range(1, last + 1):
             day = month.replace(day=n)
-            s = by_day.get(day)
-            rows.append([day, weekdays[day.weekday()], s.leader.display_name if s else "",
-                         s.leader.username if s else "", s.deputy.display_name if s and s.deputy else "",
-                         s.deputy.username if s and s.deputy else "", s.note if s else ""])
-        return xlsx_response(f"duty-{month:%Y%m}", _("值班表"), list(services.DUTY_HEADERS), rows,
+            for s in by_day.get(day) or [None]:
+                rows.append([day, weekdays[day.weekday()], s.leader.display_name if s else "",
+                             s.leader.username if s else "", s.deputy.display_name if s and s.deputy else "",
+                             s.deputy.username if s and s.deputy else "", s.note if s else ""]
+                            + ([s.town.name if s else ""] if town_column else []))
+        headers = list(services.DUTY_HEADERS) + ([_("镇街")] if town_column else [])
+        return xlsx_response(f"duty-{month:%Y%m}", _("值班表"), headers, rows,
                              note=_("{month} 值班表（导入时以账号列为准，未填账号按姓名匹配）").format(
                                  month=f"{month:%Y-%m}"))
     can_plan = can(request.user, "events.duty_plan")
@@ -919,7 +924,7 @@ def duty(request):
         except ValueError:
             picked = None
         if picked and picked in by_day:
-            s = by_day[picked]
+            s = by_day[picked][0]
             initial.update(leader=s.leader_id, deputy=s.deputy_id, note=s.note)
         form = DutyShiftForm(request.POST or None, initial=initial, town=town)
         if request.method == "POST":
@@ -936,7 +941,7 @@ def duty(request):
         require(request.user, "events.duty_plan")
         raise PermissionDenied(_("区县账号不能编排镇街值班表。"))
     today = timezone.localdate()
-    weeks = [[{"date": d, "in_month": d.month == month.month, "today": d == today, "shift": by_day.get(d)}
+    weeks = [[{"date": d, "in_month": d.month == month.month, "today": d == today, "shifts": by_day.get(d, [])}
               for d in week] for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)]
     prev_month = (month - dt.timedelta(days=1)).replace(day=1)
     next_month = (month + dt.timedelta(days=32)).replace(day=1)
@@ -944,7 +949,7 @@ def duty(request):
     return render(request, "events/duty.html", {
         "title": _("值班表"), "month": month, "weeks": weeks, "form": form, "can_plan": can_plan,
         "prev_month": prev_month, "next_month": next_month, "planned": planned, "days": last,
-        "import_form": DutyImportForm() if can_plan else None, "shifts": shifts})
+        "import_form": DutyImportForm() if can_plan else None, "shifts": shifts, "town_column": town_column})
 
 
 @login_required

@@ -213,3 +213,22 @@ def test_import_view_reports_errors(world, client):
     upload = _xlsx([("2026-01-01", "", "无名氏", "", "", "", "")])
     response = client.post(reverse("events:duty_import"), {"file": upload}, follow=True)
     assert "导入未执行" in response.content.decode() and DutyShift.objects.count() == 0
+
+
+def test_district_supervisor_reads_the_rosters_of_the_district(world, other_world, make_user, client,
+                                                                django_assert_max_num_queries):
+    supervisor = make_user(Role.DISTRICT_SUPERVISOR)
+    today = timezone.localdate()
+    DutyShift.objects.create(town=world.town, date=today, leader=world.leader)
+    DutyShift.objects.create(town=other_world.town, date=today, leader=other_world.leader)
+    client.force_login(supervisor)
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("events:duty")).content.decode()
+    assert world.town.name in page and other_world.town.name in page
+    board = client.get(reverse("events:board")).content.decode()
+    assert world.leader.display_name in board and other_world.leader.display_name in board
+    response = client.get(reverse("events:duty"), {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][-1] == "镇街" and {r[-1] for r in rows[2:] if r[2]} == {world.town.name, other_world.town.name}
+    assert client.post(reverse("events:duty"), {"date": today.isoformat()}).status_code == 403
