@@ -41,4 +41,7 @@ LABELS = {
     "enforcement.publish": _("公示处罚决定"),
     "enforcement.publication_withdraw": _("撤回公示"),
     "enforcement.casefile_export": _("导出卷宗"),
+    "enforcement.demand": _("送达履行催告书"),
+    "enforcement.court_apply": _("申请法院强制执行"),
+    "enforcement.decision_revoke": _("撤销或变更决定"),
 }

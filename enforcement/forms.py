@@ -218,3 +218,15 @@ class CloseForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回理由（公开说明）"), max_length=255)
+
+
+class DemandForm(forms.Form):
+    on_date = forms.DateField(label=_("催告书送达日"), widget=DATE)
+
+
+class CourtForm(forms.Form):
+    court = forms.CharField(label=_("受理法院"), max_length=120)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("撤销或变更理由（将公开说明）"), max_length=255)

@@ -285,6 +285,11 @@ class Case(TownScoped):
     paid_on = models.DateField(_("缴款日期"), null=True, blank=True)
     paid_amount = models.DecimalField(_("实缴罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     late_fine = models.DecimalField(_("加处罚款（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    demand_served_on = models.DateField(_("催告书送达日"), null=True, blank=True)
+    court_applied_on = models.DateField(_("申请法院强制执行日"), null=True, blank=True)
+    court = models.CharField(_("受理法院"), max_length=120, blank=True)
+    revoked_on = models.DateField(_("决定撤销/变更日"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销/变更理由"), max_length=255, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     closing_summary = models.TextField(_("结案报告"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

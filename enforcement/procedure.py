@@ -217,8 +217,9 @@ def guard_close(case, ctx) -> None:
         missing.append(_("决定"))
     if not case.served_on:
         missing.append(_("送达"))
-    if case.outcome == Outcome.PENALTY and case.fine and not case.paid_on:
-        missing.append(_("执行（罚款缴纳）"))
+    if case.outcome == Outcome.PENALTY and case.fine and not case.paid_on and not case.court_applied_on \
+            and not case.revoked_on:
+        missing.append(_("执行（罚款缴纳或申请法院强制执行）"))
     if missing:
         raise DomainError(_("执法全过程记录不完整，缺少：{items}。").format(items="、".join(str(m) for m in missing)),
                           rule="penalty.guard.full_record")

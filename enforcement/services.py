@@ -542,7 +542,13 @@ def case_fire(*, case: Case, action: str, actor, reason: str = "", on_date=None)
     if action not in {"investigate", "close_investigation", "submit_review", "execute", "file_with_agency",
                       "archive", "drop"}:
         raise DomainError(_("该操作需要填写表单。"), field="action")
-    CASE.fire(case, action, actor=actor, reason=reason, on_date=_today(on_date))
+    day = _today(on_date)
+    CASE.fire(case, action, actor=actor, reason=reason, on_date=day)
+    if action == "close_investigation":
+        _render("investigation_report", case, actor, number=False, on_date=day, lines=[
+            _("案件编号：{n}").format(n=case.number), _party_line(case), _("违法事实：{f}").format(f=case.facts),
+            _("证据：{e}").format(e="、".join(case.evidence.values_list("title", flat=True))),
+            _("适用依据：{b}").format(b=case.matter.basis_citation), _("调查人员意见：{r}").format(r=reason or "—")])
     return case
 
 
@@ -800,6 +806,11 @@ def case_decide(*, case: Case, outcome: str, actor, penalty_text: str = "", fine
     else:
         lines.append(_("本案涉嫌犯罪，依法移送司法机关：{p}").format(p=penalty_text))
     instrument = _render(kind, case, actor, on_date=day, recipient=case.party_name, lines=lines)
+    if outcome == Outcome.PENALTY:
+        _render("correction_order", case, actor, on_date=day, recipient=case.party_name, lines=[
+            _party_line(case), _("你（单位）{f}").format(f=case.facts),
+            _("根据《中华人民共和国行政处罚法》第二十八条和{b}，责令你（单位）立即改正（限期改正）上述违法行为。").format(
+                b=case.matter.basis_citation)])
     Case.objects.filter(pk=case.pk).update(decision_number=instrument.number)
     case.decision_number = instrument.number
     if not party_present:
@@ -901,6 +912,89 @@ def payment_record(*, case: Case, paid_on, amount, actor) -> Case:
 
 
 @transaction.atomic
+def demand_serve(*, case: Case, actor, on_date=None) -> Case:
+    """履行催告 (强制法 Arts 35, 54): after the payment period lapsed unpaid; the 10-wd wait starts."""
+    require(actor, "enforcement.case_handle")
+    day = _today(on_date)
+    if case.status not in (CaseStatus.SERVED, CaseStatus.FILED_WITH_AGENCY, CaseStatus.EXECUTING) or not case.fine \
+            or case.paid_on or case.revoked_on:
+        raise DomainError(_("只有送达后未缴纳罚款的案件才能催告。"), rule="penalty.enforce.demand", field="on_date")
+    due = payment_due_date(case)
+    if due is not None and day <= due:
+        raise DomainError(_("缴纳罚款期限至{d}届满，届满前不得催告。").format(d=due), rule="penalty.fine.payment",
+                          field="on_date")
+    if case.status != CaseStatus.EXECUTING:
+        CASE.fire(case, "execute", actor=actor, on_date=day)
+    Case.objects.filter(pk=case.pk).update(demand_served_on=day)
+    case.demand_served_on = day
+    late = late_fine_for(case, day)
+    _render("demand_notice", case, actor, on_date=day, recipient=case.party_name, lines=[
+        _party_line(case), _("本机关于{d}作出{n}，你（单位）未在法定期限内缴纳罚款。").format(
+            d=case.decided_on, n=case.decision_number),
+        _("截至本催告书送达之日，应缴罚款{f}元、加处罚款{l}元。").format(f=case.fine, l=late),
+        _("请于收到本催告书之日起十个工作日内履行；逾期仍不履行的，本机关将依法申请人民法院强制执行。"),
+        _("你（单位）有权进行陈述和申辩。")])
+    clock_services.clock_start(obj=case, rule_code="penalty.enforce.demand", actor=actor, start_date=day)
+    record(action="enforcement.demand", obj=case, actor=actor, after={"demand_served_on": day, "late_fine": late})
+    return case
+
+
+@transaction.atomic
+def court_apply(*, case: Case, court: str, actor, on_date=None) -> Case:
+    """申请人民法院强制执行 (强制法 Art. 53–54): only after the demand's 10 working days passed unperformed."""
+    from clocks.models import Clock
+
+    require(actor, "enforcement.case_handle")
+    day = _today(on_date)
+    if not case.demand_served_on or case.paid_on or case.court_applied_on:
+        raise DomainError(_("申请强制执行前须先送达催告书，且当事人仍未履行。"), rule="penalty.enforce.demand",
+                          field="court")
+    if not (court or "").strip():
+        raise DomainError(_("请填写受理法院。"), field="court")
+    clock = (Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk,
+                                  rule_code="penalty.enforce.demand").order_by("-id").first())
+    if clock is not None and clock.due_date and day < clock.due_date:
+        raise DomainError(_("催告书送达十个工作日后（{d}起）方可申请强制执行。").format(d=clock.due_date),
+                          rule="penalty.enforce.demand", field="court")
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.enforce.demand", actor=actor, on_date=day)
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.fine.payment", actor=actor, on_date=day,
+                                  outcome="stopped", reason=_("申请法院强制执行"))
+    Case.objects.filter(pk=case.pk).update(court_applied_on=day, court=court.strip())
+    case.court_applied_on, case.court = day, court.strip()
+    _render("enforcement_application", case, actor, on_date=day, recipient=court.strip(), lines=[
+        _party_line(case), _("行政处罚决定：{n}（{d}）").format(n=case.decision_number, d=case.decided_on),
+        _("处罚内容：{p}").format(p=case.penalty_text),
+        _("催告情况：{d}送达催告书，当事人逾期仍未履行。").format(d=case.demand_served_on),
+        _("申请事项：请求依法强制执行罚款{f}元及加处罚款{l}元。").format(f=case.fine, l=late_fine_for(case, day))])
+    record(action="enforcement.court_apply", obj=case, actor=actor, after={"court": court, "on": day})
+    return case
+
+
+@transaction.atomic
+def decision_revoke(*, case: Case, reason: str, actor, on_date=None) -> Case:
+    """The decision was changed or revoked (or confirmed unlawful or void): recorded with the reason, and its
+    publication withdrawn at once with the reason (处罚法 Art. 48 para 2: within 3 working days)."""
+    require(actor, "enforcement.case_approve")
+    if not case.decided_on or case.revoked_on:
+        raise DomainError(_("该案件没有可撤销的决定。"), field="reason")
+    if not (reason or "").strip():
+        raise DomainError(_("撤销或变更决定须填写理由。"), field="reason")
+    day = _today(on_date)
+    before = snapshot(case, ["revoked_on", "revoke_reason"])
+    Case.objects.filter(pk=case.pk).update(revoked_on=day, revoke_reason=reason.strip())
+    case.revoked_on, case.revoke_reason = day, reason.strip()
+    for code in ("penalty.fine.payment", "penalty.enforce.demand", "penalty.serve", "enfpub.after.penalty_license"):
+        clock_services.clock_stop_for(obj=case, rule_code=code, actor=actor, on_date=day, outcome="stopped",
+                                      reason=_("决定已撤销或变更"))
+    record(action="enforcement.decision_revoke", obj=case, actor=actor, before=before,
+           after=snapshot(case, ["revoked_on", "revoke_reason"]), reason=reason)
+    publication = Publication.objects.filter(case=case, withdrawn_on__isnull=True).first()
+    if publication is not None:
+        _withdraw(publication, reason=reason, actor=actor, day=day)
+    return case
+
+
+@transaction.atomic
 def case_close(*, case: Case, summary: str, actor, on_date=None) -> Case:
     if not (summary or "").strip():
         raise DomainError(_("请填写结案报告。"), field="summary")
@@ -962,7 +1056,11 @@ def publication_withdraw(*, publication: Publication, reason: str, actor, on_dat
         raise DomainError(_("该公示已撤回。"), field="reason")
     if not (reason or "").strip():
         raise DomainError(_("撤回须公开说明理由。"), rule="penalty.withdraw", field="reason")
-    day = _today(on_date)
+    _withdraw(publication, reason=reason, actor=actor, day=_today(on_date))
+    return publication
+
+
+def _withdraw(publication: Publication, *, reason: str, actor, day) -> None:
     clock_services.clock_start(obj=publication.case, rule_code="penalty.withdraw", actor=actor, start_date=day)
     publication.withdrawn_on = day
     publication.withdraw_reason = reason.strip()
@@ -970,7 +1068,6 @@ def publication_withdraw(*, publication: Publication, reason: str, actor, on_dat
     clock_services.clock_stop_for(obj=publication.case, rule_code="penalty.withdraw", actor=actor, on_date=day)
     record(action="enforcement.publication_withdraw", obj=publication.case, actor=actor, reason=reason,
            after={"publication": publication.pk, "withdrawn_on": day})
-    return publication
 
 
 # --- the case file (卷宗) ---------------------------------------------------------------------------

@@ -27,7 +27,9 @@ from .forms import (
     CaseFilterForm,
     CaseForm,
     CloseForm,
+    CourtForm,
     DecisionForm,
+    DemandForm,
     DiscussionForm,
     EvidenceForm,
     HearingForm,
@@ -40,6 +42,7 @@ from .forms import (
     PaymentForm,
     ReasonForm,
     ReviewForm,
+    RevokeForm,
     ServeForm,
     SummaryForm,
     TrainingForm,
@@ -314,6 +317,14 @@ STEP_FORMS = {
     "serve": (ServeForm, "enforcement.case_handle"),
     "payment": (PaymentForm, "enforcement.case_handle"),
     "close": (CloseForm, "enforcement.case_approve"),
+    "demand": (DemandForm, "enforcement.case_handle"),
+    "court": (CourtForm, "enforcement.case_handle"),
+    "revoke": (RevokeForm, "enforcement.case_approve"),
+}
+STEP_TITLES = {
+    "serve_notice": _("送达行政处罚事先告知书"), "hearing": _("听证记录"), "review": _("法制审核意见"),
+    "discuss": _("集体讨论记录"), "decide": _("作出决定"), "serve": _("送达决定书"), "payment": _("登记缴款"),
+    "close": _("结案"), "demand": _("送达履行催告书"), "court": _("申请法院强制执行"), "revoke": _("撤销或变更决定"),
 }
 
 
@@ -332,8 +343,13 @@ def case_detail(request, pk):
             (key == "review" and case.status == "legal_review") or \
             (key == "payment" and case.status in ("served", "filed_with_agency", "executing") and case.fine
              and not case.paid_on)
+        unpaid = case.status in ("served", "filed_with_agency", "executing") and case.fine and not case.paid_on \
+            and not case.revoked_on
+        offered = offered or (key == "demand" and unpaid and not case.demand_served_on) or \
+            (key == "court" and unpaid and case.demand_served_on and not case.court_applied_on) or \
+            (key == "revoke" and case.decided_on and not case.revoked_on and case.status != "archived")
         if offered and can(user, permission):
-            forms[key] = form_class(initial=defaults, prefix=key)
+            forms[key] = (STEP_TITLES[key], form_class(initial=defaults | {"on_date": today}, prefix=key))
     plain = [t for t in available if t.action not in STEP_FORMS and t.action not in ("decide_on_spot", "drop")]
     officers_all = case.officers.all()
     evidence = list(case.evidence.all())
@@ -423,6 +439,12 @@ def case_step(request, pk, step):
             services.payment_record(case=case, actor=user, **d)
         elif step == "close":
             services.case_close(case=case, actor=user, **d)
+        elif step == "demand":
+            services.demand_serve(case=case, actor=user, **d)
+        elif step == "court":
+            services.court_apply(case=case, actor=user, **d)
+        elif step == "revoke":
+            services.decision_revoke(case=case, actor=user, **d)
     except DomainError as exc:
         return _failed(request, case, exc)
     return _done(request, case, _("已保存。"))

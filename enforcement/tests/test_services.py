@@ -433,3 +433,39 @@ def test_verify_command(world, tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(CommandError):
         call_command("enforcement_verify_casefile", str(path), stdout=io.StringIO())
+
+
+def test_demand_then_court_application_then_close(world):
+    w = world
+    case = to_notice(w, fine="1000")
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款1000元", fine="1000",
+                         correction_ordered=True, actor=w.leader)
+    services.case_serve(case=case, method="direct", actor=w.officer)
+    due = services.payment_due_date(case)
+    with pytest.raises(DomainError) as exc:
+        services.demand_serve(case=case, actor=w.officer, on_date=due)
+    assert exc.value.rule == "penalty.fine.payment"
+    services.demand_serve(case=case, actor=w.officer, on_date=due + dt.timedelta(days=1))
+    demand = clock_of(case, "penalty.enforce.demand")
+    assert demand.length == 10 and demand.unit == "wd"
+    with pytest.raises(DomainError) as exc:
+        services.court_apply(case=case, court="某区人民法院", actor=w.officer, on_date=due + dt.timedelta(days=2))
+    assert exc.value.rule == "penalty.enforce.demand"
+    services.court_apply(case=case, court="某区人民法院", actor=w.officer, on_date=demand.due_date)
+    assert {"demand_notice", "enforcement_application", "correction_order"} <= set(case_instruments(case))
+    services.case_close(case=case, summary="已申请法院强制执行。", actor=w.leader)
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CLOSED
+
+
+def test_revocation_withdraws_publication(world):
+    w = world
+    case = to_notice(w)
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款500元", fine="500",
+                         correction_ordered=True, actor=w.leader)
+    publication = services.publication_publish(case=case, actor=w.leader)
+    with pytest.raises(DomainError):
+        services.decision_revoke(case=case, reason=" ", actor=w.leader)
+    services.decision_revoke(case=case, reason="经复查，认定事实不清，决定撤销。", actor=w.leader)
+    publication.refresh_from_db()
+    assert publication.withdrawn_on and "撤销" in publication.withdraw_reason
+    assert clock_of(case, "penalty.withdraw").status == "met"

@@ -199,3 +199,22 @@ def test_public_pages_show_no_personal_data(client, world):
         assert not MOBILE_RE.search(html), url
         queue += [u for u in re.findall(r'href="(/enforcement/public/[^"]+)"', html) if u not in seen]
     assert reverse("enforcement:public_decision", args=[w.town.code, publication.pk]) in seen
+
+
+def test_revoke_through_the_page_withdraws_the_public_entry(client, world):
+    w = world
+    case = to_notice(w)
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款500元", fine="500",
+                         correction_ordered=True, actor=w.leader)
+    publication = services.publication_publish(case=case, actor=w.leader)
+    login(client, w.leader)
+    html = client.get(reverse("enforcement:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="step-revoke"' in html
+    response = client.post(reverse("enforcement:case_step", args=[case.pk, "revoke"]),
+                           {"revoke-reason": "复议决定撤销原处罚决定。"})
+    assert response.status_code == 302
+    client.logout()
+    page = client.get(reverse("enforcement:public_decision", args=[w.town.code, publication.pk])).content.decode()
+    assert "已于" in page and "复议决定撤销原处罚决定" in page
+    listing = client.get(reverse("enforcement:public_decisions", args=[w.town.code])).content.decode()
+    assert case.decision_number not in listing
