@@ -797,6 +797,7 @@ def screening_plan_create(*, town, month, title: str, actor, campaign=None, cont
 def screening_task_complete(*, task: ScreeningTask, actor, places_checked: int = 0, issues_found: int = 0,
                             note: str = "", done_at=None) -> ScreeningTask:
     require(actor, "events.screening")
+    _campaign_writable(task.plan.campaign)
     if task.done:
         raise DomainError(_("该网格的排查任务已完成。"), rule="events.guard.task_done")
     try:

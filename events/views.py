@@ -655,7 +655,7 @@ def plan_detail(request, pk):
         "title": str(plan), "plan": plan, "tasks": tasks, "done": done,
         "rate": round(100 * done / len(tasks)) if tasks else 0, "task_form": TaskForm(),
         "can_export": can(request.user, "events.export"),
-        "can_complete": can(request.user, "events.screening")})
+        "can_complete": can(request.user, "events.screening") and not (plan.campaign and plan.campaign.read_only)})
 
 
 @login_required

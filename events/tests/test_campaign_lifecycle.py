@@ -68,10 +68,13 @@ def test_closed_campaign_is_read_only(world):
     assert AuditEntry.objects.get(action="events.campaign.update").reason == "目标调整"
     with pytest.raises(DomainError, match="理由"):
         services.campaign_update(campaign=campaign, actor=world.dispatcher, reason=" ", name="改名")
+    today = timezone.localdate()
+    plan = services.screening_plan_create(town=world.town, month=today, title="月度排查", campaign=campaign,
+                                          actor=world.dispatcher)
+    task = plan.tasks.first()
     services.campaign_transition(campaign=campaign, action="close", actor=world.dispatcher, reason="结束",
                                  data={"summary": "总结"})
     before = AuditEntry.objects.count()
-    today = timezone.localdate()
     for call in (
         lambda: services.campaign_update(campaign=campaign, actor=world.dispatcher, reason="补录", name="改名"),
         lambda: services.screening_plan_create(town=world.town, month=today, title="排查", campaign=campaign,
@@ -80,6 +83,7 @@ def test_closed_campaign_is_read_only(world):
                                           units="交巡警", campaign=campaign),
         lambda: services.hazard_report(town=world.town, title="补录", description="补录", actor=world.dispatcher,
                                        campaign=campaign),
+        lambda: services.screening_task_complete(task=task, actor=world.grid_worker, places_checked=3),
     ):
         with pytest.raises(DomainError, match="已结束"):
             call()
