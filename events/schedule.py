@@ -1,6 +1,7 @@
 from clocks.scheduling import Job
 
 JOBS = [
-    # Overdue crossings and the grid/village timer: every 10 minutes (each crossing is written once).
+    # Overdue crossings, the per-category grid/village timers and the district answer reminders: every 10 minutes
+    # (each crossing, move and reminder is written once).
     Job(name="events.overdue", task="events.tasks.scan_overdue", every=10 * 60),
 ]

@@ -7,7 +7,8 @@ from audit.context import acting_as
 
 @task()
 def scan_overdue() -> dict:
-    """Overdue crossings recorded once; events stuck at the grid or village level move up to the town."""
+    """Overdue crossings recorded once; events past their category's grid/village timer move one level up;
+    unanswered transfers to district departments get a supervision and a reminder."""
     from . import services
 
     with acting_as(None, channel="task"):
