@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import DisputeStatus, LeadStatus, PetitionStatus
 from .models import Agreement, Dispute, DisputeKind, Lead, Level, Party, Petition, Risk
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 ALL = _("全部")

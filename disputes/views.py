@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.scope import can, get_in_scope, require
+from access.scope import can, get_in_scope, grants_of, require, restrict
 from core.crypto import mask_address, mask_name, mask_phone
 from core.errors import DomainError
 from core.exports import xlsx_response
@@ -127,9 +127,9 @@ def dispute_detail(request, pk):
         "can_close": can(user, "disputes.close"), "show_contact": show_contact,
         "available": [t.action for t in DISPUTE.available(dispute, user)],
         "session_form": forms.SessionForm(initial={"held_on": timezone.localdate(), "place": dispute.place}),
-        "agreement_form": forms.AgreementForm(), "terminate_form": forms.TerminateForm(),
+        "agreement_form": forms.AgreementForm(), "terminate_form": forms.TerminateForm(auto_id="term_%s"),
         "visit_form": forms.VisitForm(), "confirmation_form": forms.ConfirmationForm(),
-        "escalate_form": forms.EscalateForm(), "reason_form": forms.ReasonForm(),
+        "escalate_form": forms.EscalateForm(auto_id="esc_%s"), "reason_form": forms.ReasonForm(auto_id="refuse_%s"),
         "title": _("纠纷 {code}").format(code=dispute.code)})
 
 
@@ -299,7 +299,11 @@ def lead_new(request):
     event_code = (request.GET.get("event") or "").strip()
     if event_code:
         initial = {"source": "event", "event_code": event_code}
-    form = forms.LeadForm(request.POST or None, grids=_grids(user), initial=initial)
+    # A grid worker reports within the grid(s) granted, so that the lead stays visible to them.
+    grids = restrict(user, "disputes.lead_report", Grid).filter(active=True).order_by("code")
+    form = forms.LeadForm(request.POST or None, grids=grids, initial=initial)
+    if any(g.grid_id for g in grants_of(user)):
+        form.fields["grid"].required = True
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         event = None
