@@ -59,6 +59,25 @@ def _publication(town):
                                       decided_on=dt.date(2026, 1, 5), published_on=dt.date(2026, 1, 6))
 
 
+def _plan(town):
+    import datetime as dt
+
+    from .models import InspectionPlan
+    from .tests.factories import MatterFactory
+
+    plan = InspectionPlan.objects.create(town=town, title="抽查", sample_size=1, planned_on=dt.date(2026, 3, 1))
+    plan.matters.set([MatterFactory(town=town)])
+    return plan
+
+
+def _inspection(town):
+    from org.tests.factories import EnterpriseFactory
+
+    from .models import Inspection
+
+    return Inspection.objects.create(town=town, plan=_plan(town), enterprise=EnterpriseFactory(town=town))
+
+
 def _town_code(town):
     return {"town_code": town.code}
 
@@ -87,6 +106,13 @@ MATRIX = {
     "enforcement:withdraw": Entry(allowed={R.LEADER}, kwargs=lambda town: {"pk": _publication(town).pk},
                                   method="post", data={}, ok=(302,)),
     "enforcement:supervision": Entry(allowed=CASE_READERS),
+    "enforcement:plans": Entry(allowed=READERS),
+    "enforcement:plan_create": Entry(allowed=MANAGE),
+    "enforcement:plan_detail": Entry(allowed=READERS, kwargs=lambda town: {"pk": _plan(town).pk}),
+    "enforcement:plan_draw": Entry(allowed=MANAGE, kwargs=lambda town: {"pk": _plan(town).pk}, method="post",
+                                   data={}, ok=(302,)),
+    "enforcement:inspection_record": Entry(allowed=OFFICERS, kwargs=lambda town: {"pk": _inspection(town).pk},
+                                           method="post", data={}, ok=(302,)),
     "enforcement:public_index": Entry(public=True, kwargs=_town_code),
     "enforcement:public_decisions": Entry(public=True, kwargs=_town_code),
     "enforcement:public_decision": Entry(public=True, kwargs=lambda town: {"town_code": town.code,

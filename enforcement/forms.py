@@ -230,3 +230,30 @@ class CourtForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("撤销或变更理由（将公开说明）"), max_length=255)
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("检查方式"), choices=[("random", _("双随机抽查")),
+                                                          ("combined_inspection", _("综合查一次"))])
+    matters = forms.TypedMultipleChoiceField(label=_("检查事项"), coerce=int)
+    industry = forms.CharField(label=_("抽查对象行业（空白为全部企业）"), max_length=64, required=False)
+    sample_size = forms.IntegerField(label=_("抽取对象数"), min_value=1, max_value=500)
+    inspectors_per_target = forms.IntegerField(label=_("每户检查人员数"), min_value=2, max_value=5, initial=2)
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=DATE)
+    public = forms.BooleanField(label=_("向社会公示"), required=False, initial=True)
+
+    def __init__(self, *args, matters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matters"].choices = [(m.pk, str(m)) for m in matters]
+
+
+class DrawForm(forms.Form):
+    seed = forms.CharField(label=_("随机种子（空白自动生成）"), max_length=64, required=False)
+
+
+class InspectionForm(forms.Form):
+    result = forms.ChoiceField(label=_("检查结果"), choices=[("compliant", _("未发现问题")),
+                                                            ("corrected", _("发现问题，已责令整改")),
+                                                            ("case", _("发现违法行为，立案查处"))])
+    findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 2}))

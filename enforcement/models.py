@@ -468,3 +468,72 @@ class Publication(TownScoped):
 
     def __str__(self):
         return self.title
+
+
+class InspectionKind(models.TextChoices):
+    RANDOM = "random", _("双随机抽查")
+    COMBINED = "combined_inspection", _("综合查一次")
+
+
+@coloured({"draft": "secondary", "drawn": "primary", "done": "success"})
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("待抽取")
+    DRAWN = "drawn", _("已抽取")
+    DONE = "done", _("已完成")
+
+
+class InspectionPlan(TownScoped):
+    """双随机一公开 plan: targets and inspectors drawn reproducibly from the recorded seed; or a joint
+    综合查一次 covering several matters in one visit."""
+
+    title = models.CharField(_("计划名称"), max_length=200)
+    kind = models.CharField(_("检查方式"), max_length=24, choices=InspectionKind.choices, default=InspectionKind.RANDOM)
+    matters = models.ManyToManyField(Matter, related_name="inspection_plans", verbose_name=_("检查事项"))
+    industry = models.CharField(_("抽查对象行业（空白为全部企业）"), max_length=64, blank=True)
+    sample_size = models.PositiveIntegerField(_("抽取对象数"))
+    inspectors_per_target = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
+    planned_on = models.DateField(_("计划检查日期"))
+    status = models.CharField(_("状态"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    seed = models.CharField(_("随机种子"), max_length=64, blank=True)
+    target_pool = models.JSONField(_("对象名录（抽取时）"), default=list, blank=True)
+    inspector_pool = models.JSONField(_("执法人员名录（抽取时）"), default=list, blank=True)
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    public = models.BooleanField(_("向社会公示"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查计划")
+        verbose_name_plural = _("检查计划")
+        ordering = ["town", "-planned_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class InspectionResult(models.TextChoices):
+    PENDING = "pending", _("待检查")
+    COMPLIANT = "compliant", _("未发现问题")
+    CORRECTED = "corrected", _("发现问题，已责令整改")
+    CASE = "case", _("发现违法行为，已立案")
+
+
+class Inspection(TownScoped):
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="inspections",
+                             verbose_name=_("检查计划"))
+    enterprise = models.ForeignKey("org.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("检查对象"))
+    officers = models.ManyToManyField(Officer, related_name="inspections", verbose_name=_("检查人员"))
+    result = models.CharField(_("检查结果"), max_length=12, choices=InspectionResult.choices,
+                              default=InspectionResult.PENDING)
+    findings = models.TextField(_("检查情况"), blank=True)
+    done_on = models.DateField(_("检查日期"), null=True, blank=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("立案案件"))
+
+    class Meta:
+        verbose_name = _("检查记录")
+        verbose_name_plural = _("检查记录")
+        ordering = ["town", "plan", "id"]
+
+    def __str__(self):
+        return f"{self.plan.title} · {self.enterprise.name}"

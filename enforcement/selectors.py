@@ -204,3 +204,10 @@ def public_decisions(town):
 
 def public_decision(town, pk):
     return Publication.objects.filter(town=town, pk=pk).first()
+
+
+def public_plans(town):
+    from .models import InspectionPlan
+
+    return (InspectionPlan.objects.filter(town=town, public=True).exclude(status="draft")
+            .prefetch_related("matters", "inspections__enterprise").order_by("-planned_on")[:20])

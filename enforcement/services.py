@@ -1144,3 +1144,120 @@ def casefile_verify(data: bytes) -> list[str]:
     for extra in sorted(names - listed):
         problems.append(_("清单外的文件：{p}").format(p=extra))
     return problems
+
+
+# --- inspections (双随机一公开, 综合查一次) ----------------------------------------------------------
+def draw(seed: str, targets: list[int], inspectors: list[int], sample_size: int, per_target: int) -> list[tuple]:
+    """The draw itself, a pure function: the same seed and pools always give the same result, so anyone can
+    re-run it from what the plan and its audit entry record."""
+    import random
+
+    rng = random.Random(f"fazhi-random-inspection:{seed}")
+    chosen = rng.sample(sorted(targets), min(sample_size, len(targets)))
+    return [(target, sorted(rng.sample(sorted(inspectors), per_target))) for target in chosen]
+
+
+@transaction.atomic
+def plan_create(*, town, title: str, matters, sample_size: int, planned_on, actor, kind: str = "random",
+                industry: str = "", inspectors_per_target: int = 2, public: bool = True):
+    from .models import InspectionKind, InspectionPlan
+
+    require(actor, "enforcement.manage")
+    if not (title or "").strip():
+        raise DomainError(_("请填写计划名称。"), field="title")
+    if kind not in InspectionKind.values:
+        raise DomainError(_("检查方式无效。"), field="kind")
+    matters = [m for m in matters if m.town_id == town.pk]
+    if not matters:
+        raise DomainError(_("请选择至少一项检查事项。"), field="matters")
+    for matter in matters:
+        check_power(matter, town)
+    if not sample_size or int(sample_size) < 1:
+        raise DomainError(_("抽取对象数至少为1。"), field="sample_size")
+    if int(inspectors_per_target) < 2:
+        raise DomainError(_("每户检查人员不得少于两人。"), rule="penalty.guard.two_officers",
+                          field="inspectors_per_target")
+    plan = InspectionPlan.objects.create(town=town, title=title.strip(), kind=kind, industry=industry.strip(),
+                                         sample_size=int(sample_size), inspectors_per_target=int(inspectors_per_target),
+                                         planned_on=planned_on, public=public)
+    plan.matters.set(matters)
+    record(action="enforcement.plan_create", obj=plan, actor=actor,
+           after=snapshot(plan, ["title", "kind", "industry", "sample_size", "inspectors_per_target", "planned_on"])
+           | {"matters": [m.pk for m in matters]})
+    return plan
+
+
+@transaction.atomic
+def plan_draw(*, plan, actor, seed: str = ""):
+    """Draw the targets and the inspectors (two or more officers with credentials valid on the planned day).
+    The seed, both pools and the result are stored and audited: the draw can be re-run and checked."""
+    import secrets
+
+    from org.models import Enterprise
+
+    from .models import Inspection, InspectionPlan, PlanStatus
+
+    require(actor, "enforcement.manage")
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise DomainError(_("该计划已抽取，不能重新抽取。"), field="seed")
+    targets = Enterprise.objects.filter(town=plan.town, active=True)
+    if plan.industry:
+        targets = targets.filter(industry=plan.industry)
+    target_ids = sorted(targets.values_list("pk", flat=True))
+    officers = [o for o in Officer.objects.filter(town=plan.town, active=True) if o.credential_valid(plan.planned_on)]
+    officer_ids = sorted(o.pk for o in officers)
+    if not target_ids:
+        raise DomainError(_("检查对象名录为空，无法抽取。"), field="industry")
+    if len(officer_ids) < plan.inspectors_per_target:
+        raise DomainError(_("持有效执法证的执法人员不足{n}人，无法抽取。").format(n=plan.inspectors_per_target),
+                          rule="penalty.guard.two_officers")
+    seed = (seed or "").strip() or secrets.token_hex(8)
+    result = draw(seed, target_ids, officer_ids, plan.sample_size, plan.inspectors_per_target)
+    by_id = {o.pk: o for o in officers}
+    for target, inspector_ids in result:
+        inspection = Inspection.objects.create(town=plan.town, plan=plan, enterprise_id=target)
+        inspection.officers.set([by_id[i] for i in inspector_ids])
+    plan.seed, plan.target_pool, plan.inspector_pool = seed, target_ids, officer_ids
+    plan.status, plan.drawn_at = PlanStatus.DRAWN, timezone.now()
+    plan.save(update_fields=["seed", "target_pool", "inspector_pool", "status", "drawn_at"])
+    record(action="enforcement.plan_draw", obj=plan, actor=actor,
+           after={"seed": seed, "targets": target_ids, "inspectors": officer_ids,
+                  "result": [[t, i] for t, i in result]})
+    return plan
+
+
+@transaction.atomic
+def inspection_record(*, inspection, result: str, findings: str, actor, on_date=None, open_case: bool = False,
+                      matter=None):
+    """Record a visit; a finding of a violation opens a case (source: random inspection) for the matter."""
+    from .models import InspectionResult, PlanStatus
+
+    require(actor, "enforcement.case_handle")
+    if inspection.result != InspectionResult.PENDING:
+        raise DomainError(_("该对象已检查。"), field="result")
+    if result not in InspectionResult.values or result == InspectionResult.PENDING:
+        raise DomainError(_("请选择检查结果。"), field="result")
+    if not (findings or "").strip():
+        raise DomainError(_("请填写检查情况。"), field="findings")
+    day = _today(on_date)
+    check_officers(inspection.officers.all(), day)
+    case = None
+    if result == InspectionResult.CASE:
+        matters = list(inspection.plan.matters.all())
+        matter = matter if matter is not None and matter in matters else (matters[0] if matters else None)
+        enterprise = inspection.enterprise
+        case = case_open(town=inspection.town, matter=matter, actor=actor, party_kind=PartyKind.ORG,
+                         party_name=enterprise.name, party_id_number=enterprise.credit_code,
+                         party_address=enterprise.address or "", facts=findings, source=CaseSource.RANDOM,
+                         officers=list(inspection.officers.all()), act_date=day, on_date=day)
+    inspection.result, inspection.findings, inspection.done_on, inspection.case = result, findings.strip(), day, case
+    inspection.save(update_fields=["result", "findings", "done_on", "case"])
+    plan = inspection.plan
+    if not plan.inspections.filter(result=InspectionResult.PENDING).exists():
+        plan.status = PlanStatus.DONE
+        plan.save(update_fields=["status"])
+    record(action="enforcement.inspection_record", obj=plan, actor=actor,
+           after={"inspection": inspection.pk, "enterprise": inspection.enterprise_id, "result": result,
+                  "case": getattr(case, "pk", None)})
+    return inspection

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,15 +32,18 @@ from .forms import (
     DecisionForm,
     DemandForm,
     DiscussionForm,
+    DrawForm,
     EvidenceForm,
     HearingForm,
     ImportForm,
+    InspectionForm,
     MatterFilterForm,
     MatterForm,
     NoticeForm,
     OfficerForm,
     OfficersForm,
     PaymentForm,
+    PlanForm,
     ReasonForm,
     ReviewForm,
     RevokeForm,
@@ -48,7 +52,7 @@ from .forms import (
     TrainingForm,
     WithdrawForm,
 )
-from .models import Evidence, Matter, Officer, Publication
+from .models import Evidence, Inspection, InspectionPlan, Matter, Officer, Publication
 from .procedure import CASE
 
 PAGE_SIZE = 30
@@ -574,6 +578,7 @@ def public_index(request, town_code):
     return render(request, "enforcement/public_index.html", {
         "title": _("行政执法公示"), "town": town, "matters": selectors.public_matters(town),
         "officers": selectors.public_officers(town), "steps": selectors.ORDINARY_STEPS,
+        "plans": selectors.public_plans(town),
         "summary_steps": selectors.SUMMARY_STEPS})
 
 
@@ -591,3 +596,78 @@ def public_decision(request, town_code, pk):
         raise Http404
     return render(request, "enforcement/public_decision.html", {
         "title": publication.title, "town": town, "p": publication})
+
+
+# --- inspections (双随机一公开, 综合查一次) --------------------------------------------------------------
+@login_required
+def plans(request):
+    qs = restrict(request.user, "enforcement.view", InspectionPlan).annotate(
+        targets=Count("inspections")).order_by("-planned_on", "-id")
+    return render(request, "enforcement/plans.html", {
+        "title": _("双随机检查计划"), "page_obj": _page(request, qs),
+        "can_manage": can(request.user, "enforcement.manage")})
+
+
+@login_required
+def plan_create(request):
+    require(request.user, "enforcement.manage")
+    town = _town(request)
+    matter_list = _matters_for(request.user, "enforcement.manage")
+    form = PlanForm(request.POST or None, matters=matter_list,
+                    initial={"inspectors_per_target": 2, "public": True, "planned_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = services.plan_create(town=town, actor=request.user, title=d["title"], kind=d["kind"],
+                                        matters=[m for m in matter_list if m.pk in set(d["matters"])],
+                                        industry=d.get("industry") or "", sample_size=d["sample_size"],
+                                        inspectors_per_target=d["inspectors_per_target"],
+                                        planned_on=d["planned_on"], public=d["public"])
+            return redirect("enforcement:plan_detail", pk=plan.pk)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(request, "enforcement/form.html", {"title": _("新建检查计划"), "form": form})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_in_scope(request.user, "enforcement.view", InspectionPlan, pk=pk)
+    inspections = list(plan.inspections.select_related("enterprise", "case").prefetch_related("officers"))
+    return render(request, "enforcement/plan_detail.html", {
+        "title": plan.title, "plan": plan, "inspections": inspections, "matters": list(plan.matters.all()),
+        "draw_form": DrawForm(), "record_form": InspectionForm(),
+        "can_manage": can(request.user, "enforcement.manage"),
+        "can_handle": can(request.user, "enforcement.case_handle")})
+
+
+@login_required
+@require_POST
+def plan_draw(request, pk):
+    require(request.user, "enforcement.manage")
+    plan = get_in_scope(request.user, "enforcement.manage", InspectionPlan, pk=pk)
+    form = DrawForm(request.POST)
+    try:
+        services.plan_draw(plan=plan, actor=request.user,
+                           seed=form.cleaned_data.get("seed", "") if form.is_valid() else "")
+        messages.success(request, _("已随机抽取检查对象和检查人员。"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("enforcement:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def inspection_record(request, pk):
+    require(request.user, "enforcement.case_handle")
+    inspection = get_in_scope(request.user, "enforcement.case_handle",
+                              Inspection.objects.select_related("plan", "enterprise"), pk=pk)
+    form = InspectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择检查结果并填写检查情况。"))
+        return redirect("enforcement:plan_detail", pk=inspection.plan_id)
+    try:
+        services.inspection_record(inspection=inspection, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("检查结果已登记。"))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("enforcement:plan_detail", pk=inspection.plan_id)
