@@ -218,3 +218,14 @@ def test_petition_routed_to_mediation_becomes_a_lead(world):
                                route="mediation", reason="引导人民调解")
     lead = Lead.objects.get(petition=petition)
     assert lead.source == "petition" and lead.grid_id == world.grid.pk
+
+
+def test_every_audit_action_has_a_label(world):
+    from audit.labels import action_label
+    from disputes.audit_labels import LABELS
+
+    dispute = mediate(world, register(world))
+    services.agreement_make(dispute=dispute, actor=world.users.mediator, kind="oral", terms="道歉")
+    actions = set(AuditEntry.objects.filter(action__startswith="disputes.").values_list("action", flat=True))
+    assert actions <= set(LABELS)
+    assert str(action_label("disputes.dispute.accept")) == "开始调解"
