@@ -257,3 +257,12 @@ class InspectionForm(forms.Form):
                                                             ("corrected", _("发现问题，已责令整改")),
                                                             ("case", _("发现违法行为，立案查处"))])
     findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecusalForm(forms.Form):
+    officer = forms.TypedChoiceField(label=_("回避的执法人员"), coerce=int)
+    reason = forms.CharField(label=_("回避理由"), max_length=255)
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [(o.pk, str(o)) for o in officers]

@@ -251,6 +251,8 @@ class Case(TownScoped):
     act_date = models.DateField(_("违法行为发生日"), null=True, blank=True)
     facts = models.TextField(_("案情摘要"))
     officers = models.ManyToManyField(Officer, blank=True, related_name="cases", verbose_name=_("承办执法人员"))
+    recused = models.ManyToManyField(Officer, blank=True, related_name="recused_cases",
+                                     verbose_name=_("已回避的执法人员"))
     # Art. 58 / Art. 57 flags, set at filing and editable until the decision
     major_public_interest = models.BooleanField(_("涉及重大公共利益"), default=False)
     complex_case = models.BooleanField(_("案情复杂或涉及多个法律关系"), default=False)

@@ -80,7 +80,11 @@ def check_officers(officers, on_date) -> None:
 
 
 def guard_two_officers(case, ctx) -> None:
-    check_officers(case.officers.all(), _day(ctx))
+    officers = list(case.officers.all())
+    check_officers(officers, _day(ctx))
+    recused = set(case.recused.values_list("pk", flat=True))
+    if any(o.pk in recused for o in officers):
+        raise DomainError(_("已回避的执法人员不得参与办理本案。"), rule="penalty.guard.recusal", field="officers")
 
 
 def guard_evidence(case, ctx) -> None:

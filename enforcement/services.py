@@ -494,10 +494,35 @@ def case_set_officers(*, case: Case, officers, actor, on_date=None) -> Case:
         raise DomainError(_("案件已结案，不能调整执法人员。"), field="officers")
     officers = _case_officers(case.town, officers)
     check_officers(officers, _today(on_date))
+    _check_recusal(case, officers)
     before = sorted(case.officers.values_list("pk", flat=True))
     case.officers.set(officers)
     record(action="enforcement.case_officers", obj=case, actor=actor, before={"officers": before},
            after={"officers": sorted(o.pk for o in officers)})
+    return case
+
+
+def _check_recusal(case: Case, officers) -> None:
+    recused = set(case.recused.values_list("pk", flat=True))
+    conflicted = [o for o in officers if o.pk in recused]
+    if conflicted:
+        raise DomainError(_("执法人员{names}已回避本案，不得参与办理。").format(
+            names="、".join(o.name for o in conflicted)), rule="penalty.guard.recusal", field="officers")
+
+
+@transaction.atomic
+def recusal_decide(*, case: Case, officer: Officer, reason: str, actor) -> Case:
+    """回避 (Art. 43): decided by the agency head; the officer leaves the case and may not return to it.
+    The investigation continues meanwhile (no status change)."""
+    require(actor, "enforcement.case_approve")
+    if officer.town_id != case.town_id:
+        raise DomainError(_("执法人员不属于本镇街。"), field="officer")
+    if not (reason or "").strip():
+        raise DomainError(_("请填写回避理由。"), field="reason")
+    case.officers.remove(officer)
+    case.recused.add(officer)
+    record(action="enforcement.recusal", obj=case, actor=actor, reason=reason,
+           after={"officer": officer.pk, "name": officer.name})
     return case
 
 
@@ -688,6 +713,10 @@ def hearing_hold(*, case: Case, host, held_on, record_text: str, signed: bool, a
         raise DomainError(_("请填写听证笔录。"), field="record_text")
     if notice_date:
         _check_hearing_notice(case, notice_date, held_on, actor)
+        _render("hearing_notice", case, actor, on_date=notice_date, recipient=case.party_name, lines=[
+            _party_line(case), _("本机关定于{d}举行听证，请准时参加。").format(d=held_on),
+            _("听证主持人：{h}").format(h=getattr(host, "display_name", "") or host),
+            _("当事人可以亲自参加听证，也可以委托一至二人代理；不承担听证费用。")])
     before = snapshot(case, ["hearing_on", "hearing_host_id", "hearing_record_signed"])
     case.hearing_host = host
     case.hearing_on = held_on

@@ -45,6 +45,7 @@ from .forms import (
     PaymentForm,
     PlanForm,
     ReasonForm,
+    RecusalForm,
     ReviewForm,
     RevokeForm,
     ServeForm,
@@ -324,11 +325,13 @@ STEP_FORMS = {
     "demand": (DemandForm, "enforcement.case_handle"),
     "court": (CourtForm, "enforcement.case_handle"),
     "revoke": (RevokeForm, "enforcement.case_approve"),
+    "recusal": (RecusalForm, "enforcement.case_approve"),
 }
 STEP_TITLES = {
     "serve_notice": _("送达行政处罚事先告知书"), "hearing": _("听证记录"), "review": _("法制审核意见"),
     "discuss": _("集体讨论记录"), "decide": _("作出决定"), "serve": _("送达决定书"), "payment": _("登记缴款"),
     "close": _("结案"), "demand": _("送达履行催告书"), "court": _("申请法院强制执行"), "revoke": _("撤销或变更决定"),
+    "recusal": _("决定回避"),
 }
 
 
@@ -339,6 +342,7 @@ def case_detail(request, pk):
     available = selectors.available_actions(case, user)
     names = {t.action for t in available}
     today = timezone.localdate()
+    officers_all = list(case.officers.all())
     forms = {}
     defaults = {"served_on": today, "paid_on": today, "held_on": today, "notice_date": today,
                 "party_present": True, "fine": case.proposed_fine, "penalty_text": case.proposed_penalty}
@@ -352,10 +356,13 @@ def case_detail(request, pk):
         offered = offered or (key == "demand" and unpaid and not case.demand_served_on) or \
             (key == "court" and unpaid and case.demand_served_on and not case.court_applied_on) or \
             (key == "revoke" and case.decided_on and not case.revoked_on and case.status != "archived")
+        extra = {}
+        if key == "recusal":
+            offered = case.is_open and case.procedure == "ordinary"
+            extra = {"officers": officers_all}
         if offered and can(user, permission):
-            forms[key] = (STEP_TITLES[key], form_class(initial=defaults | {"on_date": today}, prefix=key))
+            forms[key] = (STEP_TITLES[key], form_class(initial=defaults | {"on_date": today}, prefix=key, **extra))
     plain = [t for t in available if t.action not in STEP_FORMS and t.action not in ("decide_on_spot", "drop")]
-    officers_all = case.officers.all()
     evidence = list(case.evidence.all())
     clocks = selectors.case_clocks(case)
     instruments = selectors.case_instruments(case)
@@ -415,7 +422,8 @@ def case_step(request, pk, step):
         raise Http404
     form_class, permission = STEP_FORMS[step]
     case = _case_for(request, pk, permission)
-    form = form_class(request.POST, prefix=step)
+    form = (form_class(request.POST, prefix=step, officers=list(case.officers.all())) if step == "recusal"
+            else form_class(request.POST, prefix=step))
     if not form.is_valid():
         errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}"
                           f"{'，'.join(e)}" for f, e in form.errors.items())
@@ -449,6 +457,9 @@ def case_step(request, pk, step):
             services.court_apply(case=case, actor=user, **d)
         elif step == "revoke":
             services.decision_revoke(case=case, actor=user, **d)
+        elif step == "recusal":
+            officer = case.officers.get(pk=d["officer"])
+            services.recusal_decide(case=case, officer=officer, reason=d["reason"], actor=user)
     except DomainError as exc:
         return _failed(request, case, exc)
     return _done(request, case, _("已保存。"))

@@ -469,3 +469,18 @@ def test_revocation_withdraws_publication(world):
     publication.refresh_from_db()
     assert publication.withdrawn_on and "撤销" in publication.withdraw_reason
     assert clock_of(case, "penalty.withdraw").status == "met"
+
+
+def test_recusal(world):
+    from enforcement.tests.factories import OfficerFactory
+
+    w = world
+    c = OfficerFactory(town=w.town, name="回避员")
+    case = open_case(w, officers=[w.a, w.b, c])
+    with pytest.raises(PermissionDenied):
+        services.recusal_decide(case=case, officer=c, reason="与当事人有亲属关系。", actor=w.officer)
+    services.recusal_decide(case=case, officer=c, reason="与当事人有亲属关系。", actor=w.leader)
+    assert list(case.officers.all()) == [w.a, w.b] or set(case.officers.all()) == {w.a, w.b}
+    with pytest.raises(DomainError) as exc:
+        services.case_set_officers(case=case, officers=[w.a, c], actor=w.officer)
+    assert exc.value.rule == "penalty.guard.recusal"

@@ -218,3 +218,35 @@ def test_revoke_through_the_page_withdraws_the_public_entry(client, world):
     assert "已于" in page and "复议决定撤销原处罚决定" in page
     listing = client.get(reverse("enforcement:public_decisions", args=[w.town.code])).content.decode()
     assert case.decision_number not in listing
+
+
+def test_recusal_through_the_page(client, world):
+    w = world
+    case = open_case(w)
+    login(client, w.leader)
+    client.get(reverse("core:home"))
+    html = client.get(reverse("enforcement:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="step-recusal"' in html
+    response = client.post(reverse("enforcement:case_step", args=[case.pk, "recusal"]),
+                           {"recusal-officer": w.b.pk, "recusal-reason": "与当事人系近亲属。"})
+    assert response.status_code == 302
+    assert list(case.recused.all()) == [w.b] and w.b not in case.officers.all()
+
+
+def test_api_lists_and_transition(client, world):
+    w = world
+    case = open_case(w)
+    client.force_login(w.leader)
+    data = client.get("/api/v1/enforcement/cases/").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert rows[0]["number"] == case.number and rows[0]["party"] == "张某"
+    assert "500101199001011234" not in str(rows)
+    response = client.post(f"/api/v1/enforcement/cases/{case.pk}/transition/", {"action": "file"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "filed"
+    response = client.post(f"/api/v1/enforcement/cases/{case.pk}/transition/", {"action": "archive"},
+                           content_type="application/json")
+    assert response.status_code == 409 and response.json()["rule"]
+    client.force_login(w.officer)
+    assert client.post(f"/api/v1/enforcement/cases/{case.pk}/transition/", {"action": "archive"},
+                       content_type="application/json").status_code == 403
