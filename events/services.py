@@ -961,6 +961,7 @@ def _scan_transfers(*, now, limit: int) -> int:
     late = list(Escalation.objects.filter(status=EscalationStatus.OPEN, to_level=Level.DISTRICT,
                                           answer_due_at__lt=now, event__status=EventStatus.ESCALATED)
                 .select_related("town", "event", "event__category")[:limit])
+    raised = 0
     for esc in late:
         event, hours = esc.event, esc.event.category.transfer_answer_hours
         with transaction.atomic():
@@ -971,6 +972,7 @@ def _scan_transfers(*, now, limit: int) -> int:
             instruction = _("{department}超过{hours}小时未答复，请督促答复并登记（第{n}次催办）。").format(
                 department=esc.department or _("区县部门"), hours=hours, n=esc.reminder_count + 1)
             sup = Supervision.objects.create(town=esc.town, event=event, instruction=instruction, at=now)
+            raised += 1
             Event.objects.filter(pk=event.pk).update(supervised=True)
             record(action="events.escalation.overdue", obj=event, reason=instruction,
                    after={"escalation": esc.pk, "department": esc.department, "answer_due_at": esc.answer_due_at,
@@ -980,7 +982,7 @@ def _scan_transfers(*, now, limit: int) -> int:
             transaction.on_commit(lambda t=town, ti=title, b=instruction, k=key, e=event: _notify(
                 _users_with_role(t, "dispatcher") + _users_with_role(t, "leader"), title=ti, body=b,
                 url=_event_url(e), level="warning", key=k, town=t))
-    return len(late)
+    return raised
 
 
 def _scan_hazards(*, today, limit: int) -> int:
