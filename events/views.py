@@ -51,6 +51,7 @@ from .forms import (
 from .models import (
     ApiKey,
     Campaign,
+    CampaignStatus,
     Category,
     Channel,
     DutyShift,
@@ -569,15 +570,21 @@ def _campaign_choice(user, value):
 @login_required
 def campaigns(request):
     qs = selectors.campaigns(request.user)
+    status = request.GET.get("status") or ""
+    if status in CampaignStatus.values:
+        qs = qs.filter(status=status)
     if request.GET.get("export") == "xlsx":
         require(request.user, "events.export")
         record(action="events.campaign.export", actor=request.user, town=request.user.town)
         rows = ([c.code, c.name, c.start_date, c.end_date, c.get_status_display(), c.sector.name if c.sector_id else "",
-                 c.operations_n, c.target_operations, c.hazards_done, c.hazards_n, c.target_hazards, c.targets]
+                 c.operations_n, c.target_operations, c.hazards_done, c.hazards_n, c.target_hazards, c.targets,
+                 c.closed_on, c.closing_summary]
                 for c in qs)
         return xlsx_response(f"campaigns-{timezone.localdate():%Y%m%d}", _("专项整治台账"), [
             _("代码"), _("名称"), _("开始"), _("结束"), _("状态"), _("牵头板块"), _("联合执法次数"), _("目标次数"),
-            _("隐患销号"), _("隐患总数"), _("目标隐患数"), _("工作目标")], rows)
+            _("隐患销号"), _("隐患总数"), _("目标隐患数"), _("工作目标"), _("实际结束日期"), _("整治工作总结")], rows,
+            note=_("状态：{status}").format(status=CampaignStatus(status).label) if status in CampaignStatus.values
+            else "")
     can_manage = can(request.user, "events.campaign_manage")
     form = CampaignForm(request.POST or None) if can_manage else None
     if request.method == "POST":
@@ -590,7 +597,8 @@ def campaigns(request):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
     return render(request, "events/campaigns.html", {"title": _("专项整治"), "page_obj": _page(request, qs),
-                                                     "form": form, "can_export": can(request.user, "events.export")})
+                                                     "form": form, "can_export": can(request.user, "events.export"),
+                                                     "status": status, "statuses": CampaignStatus.choices})
 
 
 @login_required

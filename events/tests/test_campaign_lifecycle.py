@@ -128,3 +128,25 @@ def test_edit_and_close_from_the_ui(world, client, django_assert_max_num_queries
     # readers who do not manage campaigns see no actions and may not fire them
     client.force_login(world.holder)
     assert client.post(reverse("events:campaign_act", args=[campaign.pk]), {"action": "start"}).status_code == 403
+
+
+def test_list_filters_by_status_and_exports_the_summary(world, client, django_assert_max_num_queries):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    today = timezone.localdate()
+    done = make_campaign(world, code="done", name="春季安全大排查")
+    services.campaign_transition(campaign=done, action="close", actor=world.dispatcher, reason="期满",
+                                 data={"summary": "排查完毕"})
+    make_campaign(world, code="next", name="冬季防火", start_date=today + dt.timedelta(days=5),
+                  end_date=today + dt.timedelta(days=40))
+    client.force_login(world.dispatcher)
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("events:campaigns"), {"status": "closed"}).content.decode()
+    assert "春季安全大排查" in page and "冬季防火" not in page
+    response = client.get(reverse("events:campaigns"), {"status": "closed", "export": "xlsx"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[2][1] == "春季安全大排查" and rows[2][-1] == "排查完毕"
+    assert "冬季防火" in client.get(reverse("events:campaigns"), {"status": "planned"}).content.decode()
