@@ -55,4 +55,6 @@ MATRIX = {
     "disputes:petition_extend": _post(PETITION_HANDLERS, PETITION),
     "disputes:stats": Entry(allowed=STATS),
     "disputes:public_petition": PUBLIC,
+    # API actions beyond list/detail (those are covered by disputes/tests/test_api.py).
+    "disputes-dispute-statistics": Entry(allowed=STATS),
 }
