@@ -173,8 +173,12 @@ def build(*, town, users, rng, stdout=None):
     # --- a year of cases ------------------------------------------------------------------------------
     summary_matters = [m for m in matters if m.summary_allowed]
     ordinary_matters = [m for m in matters if m.fine_max]
+    from org.models import Enterprise
+
+    # the 27 records of the report: one of them comes from a random-inspection finding (below)
+    total = CASES - (1 if Enterprise.objects.filter(town=town, active=True).count() >= 2 else 0)
     built = 0
-    for n in range(CASES):
+    for n in range(total):
         day = start + dt.timedelta(days=10 + n * 12)
         while day.weekday() >= 5:
             day += dt.timedelta(days=1)
@@ -205,7 +209,7 @@ def build(*, town, users, rng, stdout=None):
         complex_case = n in (5, 13, 22)
         fine = Decimal(min(int(matter.fine_max), rng.choice([500, 1000, 2000, 3000, 6000])))
         hearing = fine >= (Decimal(50000) if not person else Decimal(5000))
-        stage_limit = None if n < CASES - 4 else ["filed", "investigating", "notice", "decided"][CASES - 1 - n]
+        stage_limit = None if n < total - 4 else ["filed", "investigating", "notice", "decided"][total - 1 - n]
         with clock(_at(day)):
             case = services.case_open(town=town, matter=matter, actor=officer_user, officers=pair,
                                       facts=f"群众反映并经巡查发现，当事人存在{_act(matter)}的行为。",
@@ -294,6 +298,40 @@ def build(*, town, users, rng, stdout=None):
                 with clock(_at(closed + dt.timedelta(days=20))):
                     services.case_fire(case=case, action="archive", actor=leader)
         built += 1
+    plans = _inspections(town, leader, officer_user, matters, today)
+    from .models import Case
+
     if stdout is not None:
         stdout.write(f"  enforcement: {len(matters)} 项执法事项、{len(officers)} 名执法人员（培训考试合格率100%）、"
-                     f"{built} 件执法案件\n")
+                     f"{Case.objects.filter(town=town).count()} 件执法案件（其中 {CASES - built} 件来自双随机检查）、"
+                     f"{plans} 个双随机检查计划\n")
+
+
+def _inspections(town, leader, officer_user, matters, today) -> int:
+    """Two 双随机 plans over the town's enterprises, drawn from recorded seeds; one finding opens a case."""
+    from org.models import Enterprise
+
+    from . import services
+
+    if Enterprise.objects.filter(town=town, active=True).count() < 2:
+        return 0
+    food = [m for m in matters if m.area in ("人居环境", "安全生产")][:2]
+    built = 0
+    for index, (title, days_ago, seed) in enumerate([("上半年安全生产双随机抽查", 200, "2f9a1c07"),
+                                                     ("下半年人居环境“综合查一次”", 60, "7be4d210")]):
+        day = today - dt.timedelta(days=days_ago)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        with clock(_at(day - dt.timedelta(days=7))):
+            plan = services.plan_create(town=town, title=title, matters=food, sample_size=3, planned_on=day,
+                                        actor=leader, kind="random" if index == 0 else "combined_inspection")
+            services.plan_draw(plan=plan, actor=leader, seed=seed)
+        with clock(_at(day)):
+            for n, inspection in enumerate(plan.inspections.order_by("id")):
+                result = "case" if (index, n) == (1, 0) else ("corrected" if n == 1 else "compliant")
+                services.inspection_record(inspection=inspection, result=result, actor=officer_user, on_date=day,
+                                           findings={"case": "油烟净化设施未运行，油烟直排。",
+                                                     "corrected": "消防通道堆放杂物，已当场责令清理。",
+                                                     "compliant": "未发现违法违规问题。"}[result])
+        built += 1
+    return built

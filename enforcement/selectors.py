@@ -211,3 +211,18 @@ def public_plans(town):
 
     return (InspectionPlan.objects.filter(town=town, public=True).exclude(status="draft")
             .prefetch_related("matters", "inspections__enterprise").order_by("-planned_on")[:20])
+
+
+def public_figures(town, year: int) -> dict:
+    """The yearly enforcement data published on the portal (enfpub.annual_data): counts only, no parties."""
+    from .models import LegalReview
+
+    cases = Case.objects.filter(town=town, created_at__year=year)
+    figures = cases.aggregate(
+        cases=Count("id"), summary=Count("id", filter=Q(procedure=ProcedureKind.SUMMARY)),
+        penalties=Count("id", filter=Q(outcome="penalty")), no_penalty=Count("id", filter=Q(outcome="no_penalty")),
+        amount=Sum("fine", filter=Q(outcome="penalty")), hearings=Count("id", filter=Q(hearing_on__isnull=False)))
+    figures["legal_reviews"] = (LegalReview.objects.filter(town=town, case__created_at__year=year)
+                                .values("case").distinct().count())
+    figures["year"] = year
+    return figures

@@ -590,6 +590,8 @@ def public_index(request, town_code):
         "title": _("行政执法公示"), "town": town, "matters": selectors.public_matters(town),
         "officers": selectors.public_officers(town), "steps": selectors.ORDINARY_STEPS,
         "plans": selectors.public_plans(town),
+        "figures": [selectors.public_figures(town, y) for y in (timezone.localdate().year - 1,
+                                                               timezone.localdate().year)],
         "summary_steps": selectors.SUMMARY_STEPS})
 
 
