@@ -37,6 +37,7 @@ MATRIX = {
     "disputes:visit": _post(MEDIATORS, DISPUTE),
     "disputes:confirmation": _post(MEDIATORS, DISPUTE),
     "disputes:escalate": _post(MEDIATORS, DISPUTE),
+    "disputes:risk_report": _post(MEDIATORS, DISPUTE),
     "disputes:leads": Entry(allowed=READERS),
     "disputes:lead_new": Entry(allowed=LEAD_REPORTERS),
     "disputes:lead_detail": Entry(allowed=READERS, kwargs=_factory("LeadFactory")),

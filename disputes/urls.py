@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/visit/", views.dispute_visit, name="visit"),
     path("<int:pk>/confirmation/", views.dispute_confirmation, name="confirmation"),
     path("<int:pk>/escalate/", views.dispute_escalate, name="escalate"),
+    path("<int:pk>/risk-report/", views.dispute_risk_report, name="risk_report"),
     path("leads/", views.lead_list, name="leads"),
     path("leads/new/", views.lead_new, name="lead_new"),
     path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),

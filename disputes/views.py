@@ -270,6 +270,16 @@ def dispute_escalate(request, pk):
     return redirect("disputes:detail", pk)
 
 
+@login_required
+@require_POST
+def dispute_risk_report(request, pk):
+    """调解法第二十五条: a dispute that may escalate is reported to the police or another department at once."""
+    dispute = _dispute_post(request, pk)
+    _run(request, lambda: services.risk_reported(dispute=dispute, actor=request.user,
+                                                 to_whom=request.POST.get("to_whom", "")), _("已记录报告情况。"))
+    return redirect("disputes:detail", pk)
+
+
 # --- leads and screening -----------------------------------------------------------------------------
 
 @login_required

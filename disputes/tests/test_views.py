@@ -174,3 +174,17 @@ def test_other_town_records_are_not_counted(filled, other_world):
     date_from, date_to = selectors.default_range()
     s = selectors.statistics(filled.users.leader, date_from=date_from, date_to=date_to)
     assert s["registered"] == 3
+
+
+def test_red_dispute_risk_report(world, client):
+    from clocks.models import Clock
+
+    d = register(world, violence_threat=True)
+    assert d.risk == "red"
+    login(client, world.users.mediator)
+    html = client.get(reverse("disputes:detail", args=[d.pk])).content.decode()
+    assert "人民调解法第二十五条" in html
+    response = client.post(reverse("disputes:risk_report", args=[d.pk]), {"to_whom": ""}, follow=True)
+    assert "请填写报告对象" in response.content.decode()
+    client.post(reverse("disputes:risk_report", args=[d.pk]), {"to_whom": "青石派出所"})
+    assert Clock.objects.get(object_id=d.pk, rule_code="mediation.risk_report").status == "met"
