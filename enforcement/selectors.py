@@ -146,18 +146,31 @@ def available_actions(case, user) -> list:
     return CASE.available(case, user)
 
 
-def supervision(user, *, on: dt.date | None = None) -> dict:
-    """Open, overdue and per-officer figures (supervision panel)."""
+def clock_counts(user, *, on: dt.date | None = None) -> dict:
+    """Overdue clocks and clocks due within three days, over the cases in scope (one query)."""
     from clocks.models import Clock, ClockStatus
 
     on = on or timezone.localdate()
     qs = restrict(user, "enforcement.case_view", Case)
-    counts = qs.aggregate(total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-                          fines=Sum("fine", filter=Q(outcome="penalty")))
-    overdue = Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case),
-                                   object_id__in=qs.values("pk"), status=ClockStatus.OVERDUE).count()
-    counts["overdue"] = overdue
-    return counts
+    return Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case),
+                                object_id__in=qs.values("pk")).aggregate(
+        overdue=Count("id", filter=Q(status=ClockStatus.OVERDUE)),
+        due_soon=Count("id", filter=Q(status=ClockStatus.RUNNING, due_date__gte=on,
+                                      due_date__lte=on + dt.timedelta(days=3))))
+
+
+def supervision(user, *, on: dt.date | None = None) -> dict:
+    """Open cases and overdue / due-soon clocks (home panel)."""
+    counts = restrict(user, "enforcement.case_view", Case).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
+    return counts | clock_counts(user, on=on)
+
+
+def workload(user) -> list:
+    """Per-officer open and total cases (no amounts: fines may not be used to rate staff, Art. 74 para 3)."""
+    return list(restrict(user, "enforcement.view", Officer).filter(active=True).annotate(
+        open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES), distinct=True),
+        all_cases=Count("cases", distinct=True)).order_by("-open_cases", "credential")[:50])
 
 
 def annual_figures(user, *, year: int) -> dict:
@@ -165,12 +178,15 @@ def annual_figures(user, *, year: int) -> dict:
     instruments, officers trained and passed."""
     from instruments.models import Instrument
 
-    qs = restrict(user, "enforcement.case_view", Case).filter(created_at__year=year)
-    figures = qs.aggregate(
-        cases=Count("id"), summary=Count("id", filter=Q(procedure=ProcedureKind.SUMMARY)),
-        penalties=Count("id", filter=Q(outcome="penalty")), amount=Sum("fine", filter=Q(outcome="penalty")),
-        hearings=Count("id", filter=Q(hearing_on__isnull=False)),
-        closed=Count("id", filter=Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED])))
+    scope = restrict(user, "enforcement.case_view", Case)
+    qs = scope.filter(created_at__year=year)
+    y = Q(created_at__year=year)
+    figures = scope.aggregate(
+        cases=Count("id", filter=y), summary=Count("id", filter=y & Q(procedure=ProcedureKind.SUMMARY)),
+        penalties=Count("id", filter=y & Q(outcome="penalty")), amount=Sum("fine", filter=y & Q(outcome="penalty")),
+        hearings=Count("id", filter=y & Q(hearing_on__isnull=False)),
+        closed=Count("id", filter=y & Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED])),
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)), total=Count("id"))
     from django.db.models import CharField
     from django.db.models.functions import Cast
 

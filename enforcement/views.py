@@ -578,9 +578,10 @@ def supervision(request):
         year = int(request.GET.get("year") or year)
     except ValueError:
         pass
+    figures = selectors.annual_figures(request.user, year=year)
     return render(request, "enforcement/supervision.html", {
-        "title": _("执法监督与统计"), "figures": selectors.annual_figures(request.user, year=year), "year": year,
-        "counts": selectors.supervision(request.user)})
+        "title": _("执法监督与统计"), "figures": figures, "year": year,
+        "counts": figures | selectors.clock_counts(request.user), "workload": selectors.workload(request.user)})
 
 
 # --- public pages ---------------------------------------------------------------------------------
