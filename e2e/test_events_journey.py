@@ -177,3 +177,40 @@ def test_duty_leader_planned_on_the_phone_and_shown_on_the_board(phone_page, liv
     page.goto(f"{base}/events/")
     assert world.leader.display_name in page.inner_text("[data-testid=duty-today]")
     _no_overflow(page)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_campaign_edited_then_closed_with_its_summary(width, request, live_server, login, world):
+    """A manager edits a campaign with a reason, closes it with a summary, and finds it read-only."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events import services
+    from events.models import Campaign, CampaignStatus
+
+    page = request.getfixturevalue("phone_page" if width == "phone" else "page")
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        town=world.town, actor=world.dispatcher, code="road", name="道路交通安全专项整治",
+        start_date=today - dt.timedelta(days=20), end_date=today + dt.timedelta(days=10), target_operations=1)
+    login(page, world.dispatcher.username, PASSWORD)
+    page.goto(f"{live_server.url}/events/campaigns/{campaign.pk}/")
+    _no_overflow(page)
+    page.click("[data-testid=campaign-edit]")
+    page.fill("#id_target_operations", "2")
+    page.fill("#id_reason", "区里追加目标")
+    page.click("[data-testid=form-save]")
+    page.wait_for_url(f"**/events/campaigns/{campaign.pk}/")
+    page.click("[data-testid=campaign-close-open]")
+    page.fill("#close-summary", "开展联合执法，整治隐患，目标基本完成。")
+    page.fill("#close-reason", "整治期满")
+    page.click("[data-testid=campaign-close]")
+    page.wait_for_selector("[data-testid=campaign-summary]")
+    assert "目标基本完成" in page.inner_text("[data-testid=campaign-summary]")
+    assert page.locator("[data-testid=campaign-edit]").count() == 0
+    _no_overflow(page)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    assert campaign.status == CampaignStatus.CLOSED and campaign.target_operations == 2
+    assert [e.action for e in AuditEntry.objects.filter(action__startswith="events.campaign.").order_by("pk")] == [
+        "events.campaign.create", "events.campaign.update", "events.campaign.close"]

@@ -235,10 +235,15 @@ class DateRangeForm(forms.Form):
     date_to = forms.DateField(label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+def iso_date():
+    """A date input whose value the browser's date picker understands whatever the language."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class CampaignEditForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=120)
-    start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("开始日期"), widget=iso_date())
+    end_date = forms.DateField(label=_("结束日期"), widget=iso_date())
     scope = forms.CharField(label=_("整治范围"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     targets = forms.CharField(label=_("工作目标"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     target_operations = forms.IntegerField(label=_("目标：联合执法次数"), min_value=0, required=False)
@@ -257,12 +262,12 @@ class CampaignActForm(forms.Form):
     action = forms.ChoiceField(choices=[("start", _("启动整治")), ("close", _("结束并总结"))])
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     summary = forms.CharField(label=_("整治工作总结"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    closed_on = forms.DateField(label=_("实际结束日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    closed_on = forms.DateField(label=_("实际结束日期"), widget=iso_date(),
                                 required=False)
 
 
 class DutyShiftForm(forms.Form):
-    date = forms.DateField(label=_("值班日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("值班日期"), widget=iso_date())
     leader = forms.ModelChoiceField(label=_("值班领导"), queryset=None)
     deputy = forms.ModelChoiceField(label=_("副班"), queryset=None, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)

@@ -101,7 +101,8 @@ def test_edit_and_close_from_the_ui(world, client, django_assert_max_num_queries
         page = client.get(reverse("events:campaign_detail", args=[campaign.pk])).content.decode()
     assert 'data-testid="campaign-edit"' in page and 'data-testid="campaign-close"' in page
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("events:campaign_edit", args=[campaign.pk])).status_code == 200
+        edit = client.get(reverse("events:campaign_edit", args=[campaign.pk]))
+    assert edit.status_code == 200 and f'value="{campaign.start_date.isoformat()}"' in edit.content.decode()
     data = {"name": "道路交通安全专项整治（二期）", "start_date": campaign.start_date.isoformat(),
             "end_date": campaign.end_date.isoformat(), "target_operations": 3, "target_hazards": 1}
     response = client.post(reverse("events:campaign_edit", args=[campaign.pk]), data)  # no reason
