@@ -157,6 +157,8 @@ def screening_plan(*, town, month: dt.date, actor) -> list[ScreeningRound]:
         round_, new = ScreeningRound.objects.get_or_create(town=town, month=month, village=village, grid=None)
         if new:
             created.append(round_)
+    if not created:
+        return created
     record(action="disputes.screening_plan", town=town, actor=actor, object_type="disputes.screeninground",
            object_repr=_("{month}月排查计划").format(month=month.strftime("%Y-%m")),
            after={"month": month.isoformat(), "rounds": [r.pk for r in created]})
@@ -235,6 +237,14 @@ def lead_dismiss(*, lead, actor, reason) -> Lead:
 def _fire(procedure, obj, action, fields, *, actor, reason="", on_date=None, **data):
     """Fire a transition; ``fields`` were set on ``obj`` by the caller and are saved with the new status."""
     return procedure.fire(obj, action, actor=actor, reason=reason, on_date=on_date, data={"fields": fields, **data})
+
+
+def screening_plan_all(*, on_date=None) -> int:
+    """The monthly full screening (每月全面排查) of every town: rounds for the current month, once."""
+    from org.models import Town
+
+    month = _today(on_date).replace(day=1)
+    return sum(len(screening_plan(town=town, month=month, actor=None)) for town in Town.objects.all())
 
 
 # --- disputes -----------------------------------------------------------------------------------------

@@ -229,3 +229,18 @@ def test_every_audit_action_has_a_label(world):
     actions = set(AuditEntry.objects.filter(action__startswith="disputes.").values_list("action", flat=True))
     assert actions <= set(LABELS)
     assert str(action_label("disputes.dispute.accept")) == "开始调解"
+
+
+def test_monthly_screening_is_planned_once(world, other_world):
+    assert services.screening_plan_all() == 2  # one village in each town
+    assert services.screening_plan_all() == 0
+    assert AuditEntry.objects.filter(action="disputes.screening_plan").count() == 2
+
+
+def test_screening_job_is_scheduled_and_runs(world):
+    from clocks.scheduling import all_jobs
+    from disputes.tasks import plan_screening
+
+    job = next(j for j in all_jobs() if j.name == "disputes.screening_plan")
+    assert job.task == "disputes.tasks.plan_screening"
+    assert plan_screening.call() == 1
