@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -6,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from access.roles import Role
 from access.scope import roles_of
 
-from .panels import panels_for
+from .panels import get_panel, layout, panels_for
 
 ROLE_GREETING = {  # lazy: translated per request, not once at import
     Role.DISPATCHER: gettext_lazy("指挥中心工作台"),
@@ -29,7 +32,10 @@ def home(request):
     ordered = [r for r in Role if r in roles]
     title = ROLE_GREETING.get(ordered[0], _("工作台")) if ordered else _("工作台")
     panels = []
-    for panel in panels_for(roles):
+    for panel, inline in layout(panels_for(roles), settings.FAZHI_HOME_PANEL_QUERIES):
+        if not inline:
+            panels.append({"panel": panel, "lazy": True})
+            continue
         context = panel.context(request)
         if context is None:
             continue
@@ -39,6 +45,18 @@ def home(request):
         "role_labels": [Role(r).label for r in ordered],
         "panels": panels,
     })
+
+
+@login_required
+def panel(request, key):
+    """One home panel on its own (loaded by htmx when the home page's query budget is spent)."""
+    found = get_panel(key)
+    if found is None:
+        raise Http404(key)
+    if found.roles and not (set(found.roles) & roles_of(request.user)):
+        raise PermissionDenied(key)
+    context = found.context(request)
+    return render(request, "core/panel.html", {"item": {"panel": found, "context": context}})
 
 
 def healthz(request):

@@ -243,6 +243,8 @@ FAZHI_SMS_BACKEND = env("FAZHI_SMS_BACKEND", "notify.sms.LogSmsBackend")
 FAZHI_REMINDER_WORKING_DAYS = int(env("FAZHI_REMINDER_WORKING_DAYS", "3"))
 FAZHI_REMINDER_SMS = env_bool("FAZHI_REMINDER_SMS", True)
 FAZHI_LIBREOFFICE = env("FAZHI_LIBREOFFICE", "soffice")
+# Queries the home page may spend on inline panels (the shell itself uses 4: session, user, roles, unread).
+FAZHI_HOME_PANEL_QUERIES = 6
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from core.checks import durability
 @pytest.mark.parametrize("role", list(Role))
 def test_every_role_has_a_home_page(role, client, make_user, django_assert_max_num_queries):
     client.force_login(make_user(role))
+    client.get(reverse("core:home"))  # the first request after login writes the session (once a minute)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
@@ -104,3 +105,38 @@ def test_only_the_closest_menu_entry_is_active(make_user):
     assert active == [reverse("org:chart")]
     active = [e["url"] for s in menu_for(user, reverse("org:overview")) for e in s["items"] if e["active"]]
     assert active == [reverse("org:overview")]
+
+
+def test_panels_beyond_the_budget_load_themselves():
+    from core.panels import Panel, layout
+
+    panels = [Panel(key=k, title=k, template="x", context=lambda r: {}, queries=q)
+              for k, q in (("a", 2), ("b", 0), ("c", 2), ("d", 3), ("e", 1))]
+    assert [(p.key, inline) for p, inline in layout(panels, 6)] == [
+        ("a", True), ("b", True), ("c", True), ("d", False), ("e", False)]
+
+
+@pytest.mark.django_db
+def test_panel_view(client, make_user, django_assert_max_num_queries):
+    client.force_login(make_user(Role.LEADER))
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("core:panel", args=["clocks_due"]))
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    assert client.get(reverse("core:panel", args=["no_such_panel"])).status_code == 404
+    client.force_login(make_user(Role.AUDITOR))
+    assert client.get(reverse("core:panel", args=["clocks_due"])).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_every_panel_of_every_role_renders_on_its_own(role, client, make_user, django_assert_max_num_queries):
+    from access.scope import roles_of
+    from core.panels import panels_for
+
+    user = make_user(role)
+    client.force_login(user)
+    client.get(reverse("core:home"))
+    for panel in panels_for(roles_of(user)):
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("core:panel", args=[panel.key]))
+        assert response.status_code == 200, panel.key
