@@ -91,6 +91,8 @@ MATRIX = {
     "enforcement:officers": Entry(allowed=READERS),
     "enforcement:officer_create": Entry(allowed=MANAGE),
     "enforcement:officer_detail": Entry(allowed=READERS, kwargs=_officer),
+    "enforcement:officer_edit": Entry(allowed=MANAGE, kwargs=_officer),
+    "enforcement:reviewers": Entry(allowed=MANAGE),
     "enforcement:cases": Entry(allowed=CASE_READERS),
     "enforcement:case_create": Entry(allowed=OFFICERS | {R.DISPATCHER}),
     "enforcement:summary_create": Entry(allowed=OFFICERS),

@@ -266,3 +266,20 @@ class RecusalForm(forms.Form):
     def __init__(self, *args, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class ReviewerForm(forms.Form):
+    username = forms.CharField(label=_("登录账号（用户名）"), max_length=150)
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    qualification_number = forms.CharField(label=_("法律职业资格证书编号"), max_length=40, required=False)
+    active = forms.BooleanField(label=_("在岗"), required=False, initial=True)
+
+
+class OfficerEditForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    credential_scope = forms.CharField(label=_("执法类别"), max_length=200, required=False)
+    valid_from = forms.DateField(label=_("证件有效期起"), widget=DATE)
+    valid_until = forms.DateField(label=_("证件有效期至"), widget=DATE)
+    post = forms.ChoiceField(label=_("岗位"), choices=Post.choices)
+    legal_qualification = forms.BooleanField(label=_("具有法律职业资格"), required=False)
+    active = forms.BooleanField(label=_("在岗"), required=False)

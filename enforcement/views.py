@@ -40,12 +40,14 @@ from .forms import (
     MatterFilterForm,
     MatterForm,
     NoticeForm,
+    OfficerEditForm,
     OfficerForm,
     OfficersForm,
     PaymentForm,
     PlanForm,
     ReasonForm,
     RecusalForm,
+    ReviewerForm,
     ReviewForm,
     RevokeForm,
     ServeForm,
@@ -53,7 +55,7 @@ from .forms import (
     TrainingForm,
     WithdrawForm,
 )
-from .models import Evidence, Inspection, InspectionPlan, Matter, Officer, Publication
+from .models import Evidence, Inspection, InspectionPlan, Matter, Officer, Publication, Reviewer
 from .procedure import CASE
 
 PAGE_SIZE = 30
@@ -685,3 +687,42 @@ def inspection_record(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("enforcement:plan_detail", pk=inspection.plan_id)
+
+
+@login_required
+def officer_edit(request, pk):
+    require(request.user, "enforcement.manage")
+    officer = get_in_scope(request.user, "enforcement.manage", Officer, pk=pk)
+    fields = ["name", "credential_scope", "valid_from", "valid_until", "post", "legal_qualification", "active"]
+    form = OfficerEditForm(request.POST or None, initial={f: getattr(officer, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.officer_update(officer=officer, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("执法人员信息已保存。"))
+            return redirect("enforcement:officer_detail", pk=officer.pk)
+        except DomainError as exc:
+            _form_error(form, exc)
+    return render(request, "enforcement/form.html", {"title": _("编辑执法人员：{n}").format(n=officer.name),
+                                                      "form": form})
+
+
+@login_required
+def reviewers(request):
+    require(request.user, "enforcement.manage")
+    town = _town(request)
+    form = ReviewerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = get_user_model().objects.filter(username=d["username"], town=town).first()
+        if user is None:
+            form.add_error("username", _("本镇街没有该登录账号。"))
+        else:
+            try:
+                services.reviewer_set(town=town, user=user, name=d["name"], actor=request.user,
+                                      qualification_number=d.get("qualification_number") or "", active=d["active"])
+                messages.success(request, _("法制审核人员已登记。"))
+                return redirect("enforcement:reviewers")
+            except DomainError as exc:
+                _form_error(form, exc)
+    rows = restrict(request.user, "enforcement.manage", Reviewer).select_related("user").order_by("name")
+    return render(request, "enforcement/reviewers.html", {"title": _("法制审核人员"), "form": form, "rows": rows})

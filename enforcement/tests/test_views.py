@@ -250,3 +250,44 @@ def test_api_lists_and_transition(client, world):
     client.force_login(w.officer)
     assert client.post(f"/api/v1/enforcement/cases/{case.pk}/transition/", {"action": "archive"},
                        content_type="application/json").status_code == 403
+
+
+def test_reviewer_registration_and_officer_edit(client, world, make_user):
+    from access.roles import Role
+
+    w = world
+    newbie = make_user(Role.LEGAL_REVIEWER, username="lawyer2")
+    login(client, w.leader)
+    response = client.post(reverse("enforcement:reviewers"), {"username": "nobody", "name": "某", "active": "on"})
+    assert "没有该登录账号" in response.content.decode()
+    response = client.post(reverse("enforcement:reviewers"), {"username": "lawyer2", "name": "钱律",
+                                                              "qualification_number": "A2021", "active": "on"})
+    assert response.status_code == 302
+    assert w.town.pk and newbie.pk
+    from enforcement.models import Reviewer
+
+    assert Reviewer.objects.get(user=newbie).qualification_number == "A2021"
+    response = client.post(reverse("enforcement:officer_edit", args=[w.a.pk]), {
+        "name": w.a.name, "valid_from": "2027-01-01", "valid_until": "2026-01-01", "post": "enf_casework",
+        "active": "on"})
+    assert response.status_code == 200 and "不能晚于" in response.content.decode()
+    response = client.post(reverse("enforcement:officer_edit", args=[w.a.pk]), {
+        "name": w.a.name, "valid_from": "2025-01-01", "valid_until": "2025-12-31", "post": "enf_casework",
+        "active": "on"})
+    assert response.status_code == 302
+    w.a.refresh_from_db()
+    assert not w.a.credential_valid(w.a.valid_until + __import__("datetime").timedelta(days=1))
+
+
+def test_summary_procedure_through_the_page(client, world):
+    w = world
+    login(client, w.officer)
+    data = {"matter": w.matter.pk, "party_kind": "person", "party_name": "李四", "party_address": "和平村",
+            "facts": "占道经营。", "penalty_text": "罚款300元", "fine": "300", "officers": [w.a.pk, w.b.pk]}
+    response = client.post(reverse("enforcement:summary_create"), data)
+    assert response.status_code == 200 and "200" in response.content.decode()  # the threshold in the message
+    assert not Case.objects.filter(town=w.town).exists()
+    data.update(fine="200", penalty_text="罚款200元")
+    response = client.post(reverse("enforcement:summary_create"), data)
+    assert response.status_code == 302
+    assert Case.objects.get(town=w.town).status == CaseStatus.DECIDED_ON_SPOT
