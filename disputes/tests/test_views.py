@@ -188,3 +188,22 @@ def test_red_dispute_risk_report(world, client):
     assert "请填写报告对象" in response.content.decode()
     client.post(reverse("disputes:risk_report", args=[d.pk]), {"to_whom": "青石派出所"})
     assert Clock.objects.get(object_id=d.pk, rule_code="mediation.risk_report").status == "met"
+
+
+def test_lead_from_a_grid_event_links_to_it(world, client):
+    from events.tests.factories import EventFactory
+
+    event = EventFactory(town=world.town, grid=world.grid)
+    login(client, world.users.worker)
+    response = client.post(reverse("disputes:lead_new"), {"source": "event", "event_code": event.tracking_code.lower(),
+                                                          "kind": "neighbour", "summary": "由事件转来",
+                                                          "grid": world.grid.pk, "parties_count": 2})
+    lead = Lead.objects.get()
+    assert response.status_code == 302 and lead.event_id == event.pk and lead.event_code == event.tracking_code
+    html = client.get(reverse("disputes:lead_detail", args=[lead.pk])).content.decode()
+    assert reverse("events:detail", args=[event.pk]) in html
+    response = client.post(reverse("disputes:lead_new"), {"source": "event", "event_code": "NOSUCH1",
+                                                          "kind": "neighbour", "summary": "x", "grid": world.grid.pk,
+                                                          "parties_count": 2})
+    assert response.status_code == 200 and "未找到该查询码的事件" in response.content.decode()
+    assert Lead.objects.count() == 1
