@@ -38,7 +38,7 @@ demo: migrate
 	$(PY) manage.py demo --if-empty
 
 run: demo
-	@$(PY) manage.py demo --logins
+	@$(PY) manage.py demo --logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite; `DATABASE_URL=postgres://… make test` runs it on PostgreSQL.

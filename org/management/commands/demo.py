@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help=_("已有任何镇街时不做任何事。"))
         parser.add_argument("--logins", action="store_true", help=_("打印访问地址和各角色演示账号。"))
         parser.add_argument("--seed", type=int, default=demo.SEED, help=_("随机种子（相同种子生成相同数据）。"))
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help=_("打印的访问地址。"))
 
-    def handle(self, *args, if_empty=False, logins=False, seed=demo.SEED, **options):
+    def handle(self, *args, if_empty=False, logins=False, seed=demo.SEED, url="http://127.0.0.1:8000/", **options):
         exists = Town.objects.filter(code=demo.TOWN["code"]).exists()
         if if_empty and Town.objects.exists():
             if not logins:
@@ -35,16 +36,16 @@ class Command(BaseCommand):
                     name=built.town.name, abbr=built.town.abbreviation, posts=len(built.posts),
                     grids=len(built.grids), s=round(time.monotonic() - started, 1))))
         if logins:
-            self.print_logins()
+            self.print_logins(url)
 
-    def print_logins(self):
+    def print_logins(self, url="http://127.0.0.1:8000/"):
         from django.contrib.auth import get_user_model
 
         present = set(get_user_model().objects.filter(
             username__in=[u for _r, u, _n, _s in demo.ROLE_USERS]).values_list("username", flat=True))
         out = self.stdout
         out.write("")
-        out.write(_("法治 Fazhi 演示环境：请在浏览器打开 {url}").format(url="http://127.0.0.1:8000/"))
+        out.write(_("法治 Fazhi 演示环境：请在浏览器打开 {url}").format(url=url))
         out.write(_("所有演示账号的密码均为：{pw}").format(pw=demo.PASSWORD))
         out.write("")
         rows = [(_("角色"), _("用户名"), _("密码"), _("登录后可见"))]
