@@ -14,5 +14,5 @@ def disputes_context(request):
 
 PANELS = [
     Panel(key="disputes", title=_("矛盾纠纷调处"), template="disputes/panels/disputes.html", context=disputes_context,
-          roles=frozenset({Role.POST_HOLDER, Role.SECTOR_LEAD, Role.LEADER}), order=20),
+          roles=frozenset({Role.POST_HOLDER, Role.SECTOR_LEAD, Role.LEADER}), order=20, queries=1),
 ]

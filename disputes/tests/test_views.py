@@ -207,3 +207,15 @@ def test_lead_from_a_grid_event_links_to_it(world, client):
                                                           "parties_count": 2})
     assert response.status_code == 200 and "未找到该查询码的事件" in response.content.decode()
     assert Lead.objects.count() == 1
+
+
+def test_home_panel(filled, client, django_assert_max_num_queries):
+    d = Dispute.objects.order_by("pk").first()
+    services.dispute_escalate(dispute=d, actor=filled.users.mediator, reason="双方发生推搡")
+    login(client, filled.users.mediator)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("core:home")).status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("core:panel", args=["disputes"]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "红色风险" in html and "?risk=red" in html
