@@ -575,6 +575,12 @@ def public_petition(request):
     result = None
     searched = False
     if form.is_valid():
+        from portal.ratelimit import allow
+
+        # The same per-address quota as the portal's other progress queries: codes cannot be enumerated.
+        if not allow(request, "track"):
+            return render(request, "disputes/public_petition.html", {
+                "form": form, "too_many": True, "title": _("信访事项办理进度查询")}, status=429)
         searched = True
         result = selectors.public_petition(form.cleaned_data["code"])
     return render(request, "disputes/public_petition.html", {"form": form, "result": result, "searched": searched,

@@ -133,13 +133,25 @@ def test_journey_through_the_pages(world, client):
     assert Dispute.objects.get(pk=d.pk).status == "closed"
 
 
-def test_public_petition_query_shows_no_personal_data(filled, client):
+@pytest.fixture
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()  # the portal's per-address rate limit lives in the cache
+    yield
+    cache.clear()
+
+
+def test_public_petition_query_shows_no_personal_data(filled, client, fresh_cache):
     p = Petition.objects.get()
     response = client.get(reverse("disputes:public_petition") + f"?code={p.code.lower()}")
     html = response.content.decode()
     assert response.status_code == 200 and p.code in html and "已受理" in html
     assert "王大明" not in html and "13900009999" not in html and "村道破损" not in html
     assert "未找到" in client.get(reverse("disputes:public_petition") + "?code=NOPE123").content.decode()
+    for _i in range(40):
+        response = client.get(reverse("disputes:public_petition") + "?code=NOPE123")
+    assert response.status_code == 429 and "查询过于频繁" in response.content.decode()
 
 
 def test_statistics_equal_direct_counts(filled, world):
