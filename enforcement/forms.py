@@ -283,3 +283,10 @@ class OfficerEditForm(forms.Form):
     post = forms.ChoiceField(label=_("岗位"), choices=Post.choices)
     legal_qualification = forms.BooleanField(label=_("具有法律职业资格"), required=False)
     active = forms.BooleanField(label=_("在岗"), required=False)
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(label=_("当事人陈述申辩意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    review = forms.CharField(label=_("复核意见（采纳或不采纳的理由）"), widget=forms.Textarea(attrs={"rows": 2}),
+                             required=False)
+    waived = forms.BooleanField(label=_("当事人明确放弃陈述申辩（已签字）"), required=False)

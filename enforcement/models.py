@@ -264,6 +264,9 @@ class Case(TownScoped):
     notice_served_on = models.DateField(_("事先告知送达日"), null=True, blank=True)
     hearing_offered = models.BooleanField(_("已告知听证权利"), default=False)
     statement_waived = models.BooleanField(_("当事人明确放弃陈述申辩"), default=False)
+    statement_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
+    statement_text = models.TextField(_("陈述申辩意见"), blank=True)
+    statement_review = models.TextField(_("复核意见"), blank=True)
     # hearing
     hearing_requested_on = models.DateField(_("申请听证日"), null=True, blank=True)
     hearing_on = models.DateField(_("听证日期"), null=True, blank=True)

@@ -250,7 +250,7 @@ _TRANSITIONS = [
                    guards=[guard_two_officers]),
         Transition("close_investigation", source=[S.INVESTIGATING], target=S.INVESTIGATION_CLOSED,
                    label=_("调查终结"), permission=HANDLE, guards=[guard_two_officers, guard_evidence]),
-        Transition("serve_notice", source=[S.INVESTIGATION_CLOSED], target=S.NOTICE_SERVED,
+        Transition("serve_notice", source=[S.INVESTIGATION_CLOSED, S.NOTICE_SERVED], target=S.NOTICE_SERVED,
                    label=_("送达事先告知书"), permission=HANDLE, guards=[guard_hearing_offered],
                    stop_clocks=["penalty.preservation.decide"]),
         Transition("request_hearing", source=[S.NOTICE_SERVED], target=S.HEARING, label=_("当事人申请听证"),

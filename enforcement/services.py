@@ -691,6 +691,32 @@ def _fire_with(case: Case, action: str, *, actor, data=None, on_date=None, reaso
 
 
 @transaction.atomic
+def statement_record(*, case: Case, statement: str, review: str, actor, waived: bool = False, on_date=None) -> Case:
+    """陈述申辩 (Art. 45): the party's statement and the agency's re-check, or an express waiver (Art. 44/62).
+    A heavier penalty afterwards needs a new notice (serve the notice again)."""
+    require(actor, "enforcement.case_handle")
+    if case.status != CaseStatus.NOTICE_SERVED:
+        raise DomainError(_("送达事先告知书后方可记录陈述申辩。"), field="statement")
+    if not waived and not (statement or "").strip():
+        raise DomainError(_("请填写当事人的陈述申辩意见，或记录当事人明确放弃。"), field="statement")
+    if not waived and not (review or "").strip():
+        raise DomainError(_("请填写对陈述申辩的复核意见。"), field="review")
+    day = _today(on_date)
+    before = snapshot(case, ["statement_on", "statement_waived"])
+    case.statement_on, case.statement_waived = day, bool(waived)
+    case.statement_text, case.statement_review = (statement or "").strip(), (review or "").strip()
+    case.save(update_fields=["statement_on", "statement_waived", "statement_text", "statement_review"])
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.statement.window", actor=actor, on_date=day)
+    _render("statement_record", case, actor, number=False, on_date=day, lines=[
+        _("案件编号：{n}").format(n=case.number),
+        _("当事人明确放弃陈述、申辩权利。") if waived else _("陈述申辩意见：{s}").format(s=statement),
+        _("复核意见：{r}").format(r=review or "—")])
+    record(action="enforcement.statement", obj=case, actor=actor, before=before,
+           after=snapshot(case, ["statement_on", "statement_waived"]))
+    return case
+
+
+@transaction.atomic
 def hearing_request(*, case: Case, actor, on_date=None) -> Case:
     day = _today(on_date)
     _fire_with(case, "request_hearing", actor=actor, on_date=day, hearing_requested_on=day)

@@ -51,6 +51,7 @@ from .forms import (
     ReviewForm,
     RevokeForm,
     ServeForm,
+    StatementForm,
     SummaryForm,
     TrainingForm,
     WithdrawForm,
@@ -328,12 +329,14 @@ STEP_FORMS = {
     "court": (CourtForm, "enforcement.case_handle"),
     "revoke": (RevokeForm, "enforcement.case_approve"),
     "recusal": (RecusalForm, "enforcement.case_approve"),
+    "statement": (StatementForm, "enforcement.case_handle"),
 }
 STEP_TITLES = {
     "serve_notice": _("送达行政处罚事先告知书"), "hearing": _("听证记录"), "review": _("法制审核意见"),
     "discuss": _("集体讨论记录"), "decide": _("作出决定"), "serve": _("送达决定书"), "payment": _("登记缴款"),
     "close": _("结案"), "demand": _("送达履行催告书"), "court": _("申请法院强制执行"), "revoke": _("撤销或变更决定"),
     "recusal": _("决定回避"),
+    "statement": _("陈述申辩与复核"),
 }
 
 
@@ -359,11 +362,15 @@ def case_detail(request, pk):
             (key == "court" and unpaid and case.demand_served_on and not case.court_applied_on) or \
             (key == "revoke" and case.decided_on and not case.revoked_on and case.status != "archived")
         extra = {}
+        if key == "statement":
+            offered = case.status == "notice_served" and not case.statement_on
         if key == "recusal":
             offered = case.is_open and case.procedure == "ordinary"
             extra = {"officers": officers_all}
         if offered and can(user, permission):
             forms[key] = (STEP_TITLES[key], form_class(initial=defaults | {"on_date": today}, prefix=key, **extra))
+    if "statement" in forms:  # the party's statement comes before any new notice
+        forms = {"statement": forms.pop("statement"), **forms}
     plain = [t for t in available if t.action not in STEP_FORMS and t.action not in ("decide_on_spot", "drop")]
     evidence = list(case.evidence.all())
     clocks = selectors.case_clocks(case)
@@ -459,6 +466,8 @@ def case_step(request, pk, step):
             services.court_apply(case=case, actor=user, **d)
         elif step == "revoke":
             services.decision_revoke(case=case, actor=user, **d)
+        elif step == "statement":
+            services.statement_record(case=case, actor=user, **d)
         elif step == "recusal":
             officer = case.officers.get(pk=d["officer"])
             services.recusal_decide(case=case, officer=officer, reason=d["reason"], actor=user)

@@ -484,3 +484,21 @@ def test_recusal(world):
     with pytest.raises(DomainError) as exc:
         services.case_set_officers(case=case, officers=[w.a, c], actor=w.officer)
     assert exc.value.rule == "penalty.guard.recusal"
+
+
+def test_statement_and_renotice_for_a_heavier_penalty(world):
+    w = world
+    case = to_notice(w, fine="500")
+    with pytest.raises(DomainError):
+        services.statement_record(case=case, statement="", review="", actor=w.officer)
+    services.statement_record(case=case, statement="初次违法，请求从轻。", review="不予采纳：情节不属轻微。",
+                              actor=w.officer)
+    assert clock_of(case, "penalty.statement.window").status == "met"
+    with pytest.raises(DomainError) as exc:
+        services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款800元", fine="800",
+                             correction_ordered=True, actor=w.leader)
+    assert exc.value.rule == "penalty.guard.no_heavier"
+    services.notice_serve(case=case, proposed_penalty="罚款800元", proposed_fine="800", actor=w.officer)
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款800元", fine="800",
+                         correction_ordered=True, actor=w.leader)
+    assert "statement_record" in set(case_instruments(case))
