@@ -37,9 +37,14 @@ class DisputeFilterForm(Styled, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=_blank(DisputeKind.choices), required=False)
     risk = forms.ChoiceField(label=_("风险等级"), choices=_blank(Risk.choices), required=False)
     level = forms.ChoiceField(label=_("调处层级"), choices=_blank(Level.choices), required=False)
+    grid = forms.ModelChoiceField(label=_("网格"), queryset=None, required=False, empty_label=ALL)
     date_from = forms.DateField(label=_("登记自"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("登记至"), required=False, widget=DATE)
     warning = forms.BooleanField(label=_("仅看预警"), required=False)
+
+    def __init__(self, *args, grids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
 
 
 class LeadFilterForm(Styled, forms.Form):

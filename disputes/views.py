@@ -59,7 +59,7 @@ def _grids(user):
 @login_required
 def dispute_list(request):
     require(request.user, "disputes.view")
-    form = forms.DisputeFilterForm(request.GET or None)
+    form = forms.DisputeFilterForm(request.GET or None, grids=_grids(request.user))
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.dispute_list(request.user, data)
     if request.GET.get("export") == "xlsx":

@@ -71,6 +71,16 @@ def test_detail_pages_within_ten_queries(filled, client, django_assert_max_num_q
         assert client.get(reverse("disputes:lead_detail", args=[lead.pk])).status_code == 200
 
 
+def test_ledger_filters(filled, client):
+    login(client, filled.users.lead)
+    response = client.get(reverse("disputes:list") + f"?grid={filled.grid.pk}&status=performing")
+    codes = {d.code for d in response.context["page_obj"]}
+    assert codes == set(Dispute.objects.filter(grid=filled.grid, status="performing").values_list("code", flat=True))
+    assert codes
+    response = client.get(reverse("disputes:list") + "?level=transferred")
+    assert [d.level for d in response.context["page_obj"]] == ["transferred"]
+
+
 def test_exports(filled, client):
     login(client, filled.users.lead)
     for name in ("disputes:list", "disputes:leads", "disputes:petitions", "disputes:screening"):
