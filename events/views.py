@@ -267,6 +267,7 @@ def detail(request, pk):
         "attachments": list(event.attachments.all()),
         "can_merge": event.status == EventStatus.REPORTED and can(user, "events.triage"),
         "can_hazard": can(user, "events.hazard_report"),
+        "can_dispute_lead": can(user, "disputes.lead_report"),
         "attachment_accept": ATTACHMENT_ACCEPT,
         "can_contact": can(user, "events.contact") and bool(event.reporter_phone or event.reporter_name
                                                              or event.address),

@@ -320,3 +320,12 @@ def test_other_pages_within_ten_queries(world, client, django_assert_max_num_que
                 reverse("portal:track_detail", args=[event.tracking_code]), reverse("portal:track")):
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200, url
+
+
+def test_event_page_offers_a_dispute_lead(client, world):
+    """A dispute found through a grid event becomes a 矛盾纠纷线索 in one click (the lead form is prefilled)."""
+    _many_events(world, 1)
+    event = Event.objects.get(town=world.town)
+    client.force_login(world.dispatcher)
+    page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert f"/disputes/leads/new/?event={event.tracking_code}" in page
