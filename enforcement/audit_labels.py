@@ -46,6 +46,7 @@ LABELS = {
     "enforcement.decision_revoke": _("撤销或变更决定"),
     "enforcement.recusal": _("决定回避"),
     "enforcement.statement": _("陈述申辩与复核"),
+    "enforcement.payment_defer": _("批准暂缓缴纳罚款"),
     "enforcement.plan_create": _("新建检查计划"),
     "enforcement.plan_draw": _("随机抽取检查对象和人员"),
     "enforcement.inspection_record": _("登记检查结果"),

@@ -290,3 +290,8 @@ class StatementForm(forms.Form):
     review = forms.CharField(label=_("复核意见（采纳或不采纳的理由）"), widget=forms.Textarea(attrs={"rows": 2}),
                              required=False)
     waived = forms.BooleanField(label=_("当事人明确放弃陈述申辩（已签字）"), required=False)
+
+
+class DeferForm(forms.Form):
+    days = forms.IntegerField(label=_("延长缴款期限（日）"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("当事人申请理由与审批意见"), max_length=255)

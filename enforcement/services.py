@@ -967,6 +967,32 @@ def payment_record(*, case: Case, paid_on, amount, actor) -> Case:
 
 
 @transaction.atomic
+def payment_defer(*, case: Case, days: int, reason: str, actor) -> Case:
+    """暂缓缴纳 (Art. 66 para 2): on the party's application, the head approves a later payment date; the
+    payment clock is extended through the clocks engine (approver, reason, notice recorded)."""
+    from clocks.models import Clock
+
+    require(actor, "enforcement.case_approve")
+    if case.paid_on or not case.fine or case.revoked_on:
+        raise DomainError(_("本案没有待缴纳的罚款。"), field="days")
+    clock = (Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk,
+                                  rule_code="penalty.fine.payment").order_by("-id").first())
+    if clock is None:
+        raise DomainError(_("决定书送达后方可申请暂缓缴纳。"), rule="penalty.fine.payment", field="days")
+    clock_services.clock_extend(clock=clock, days_or_length=days, approver=actor, reason=reason, actor=actor,
+                                notice=_("已书面告知当事人新的缴款期限"))
+    clock.refresh_from_db()
+    _render("payment_deferral", case, actor, recipient=case.party_name, lines=[
+        _party_line(case),
+        _("经当事人申请，同意暂缓缴纳罚款{f}元，缴款期限延至{d}。").format(
+            f=case.fine, d=clock.due_date or _("（待导入相应年度工作日历后确定）")),
+        _("理由：{r}").format(r=reason)])
+    record(action="enforcement.payment_defer", obj=case, actor=actor, reason=reason,
+           after={"days": int(days), "due_date": clock.due_date})
+    return case
+
+
+@transaction.atomic
 def demand_serve(*, case: Case, actor, on_date=None) -> Case:
     """履行催告 (强制法 Arts 35, 54): after the payment period lapsed unpaid; the 10-wd wait starts."""
     require(actor, "enforcement.case_handle")

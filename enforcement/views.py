@@ -30,6 +30,7 @@ from .forms import (
     CloseForm,
     CourtForm,
     DecisionForm,
+    DeferForm,
     DemandForm,
     DiscussionForm,
     DrawForm,
@@ -330,6 +331,7 @@ STEP_FORMS = {
     "revoke": (RevokeForm, "enforcement.case_approve"),
     "recusal": (RecusalForm, "enforcement.case_approve"),
     "statement": (StatementForm, "enforcement.case_handle"),
+    "defer": (DeferForm, "enforcement.case_approve"),
 }
 STEP_TITLES = {
     "serve_notice": _("送达行政处罚事先告知书"), "hearing": _("听证记录"), "review": _("法制审核意见"),
@@ -337,6 +339,7 @@ STEP_TITLES = {
     "close": _("结案"), "demand": _("送达履行催告书"), "court": _("申请法院强制执行"), "revoke": _("撤销或变更决定"),
     "recusal": _("决定回避"),
     "statement": _("陈述申辩与复核"),
+    "defer": _("批准暂缓缴纳罚款"),
 }
 
 
@@ -360,7 +363,8 @@ def case_detail(request, pk):
             and not case.revoked_on
         offered = offered or (key == "demand" and unpaid and not case.demand_served_on) or \
             (key == "court" and unpaid and case.demand_served_on and not case.court_applied_on) or \
-            (key == "revoke" and case.decided_on and not case.revoked_on and case.status != "archived")
+            (key == "revoke" and case.decided_on and not case.revoked_on and case.status != "archived") or \
+            (key == "defer" and unpaid and case.served_on and not case.demand_served_on)
         extra = {}
         if key == "statement":
             offered = case.status == "notice_served" and not case.statement_on
@@ -466,6 +470,8 @@ def case_step(request, pk, step):
             services.court_apply(case=case, actor=user, **d)
         elif step == "revoke":
             services.decision_revoke(case=case, actor=user, **d)
+        elif step == "defer":
+            services.payment_defer(case=case, actor=user, **d)
         elif step == "statement":
             services.statement_record(case=case, actor=user, **d)
         elif step == "recusal":

@@ -502,3 +502,24 @@ def test_statement_and_renotice_for_a_heavier_penalty(world):
     services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款800元", fine="800",
                          correction_ordered=True, actor=w.leader)
     assert "statement_record" in set(case_instruments(case))
+
+
+def test_payment_deferral_extends_the_clock_once(world):
+    from e2e.helpers import seed_calendar_around_today
+
+    seed_calendar_around_today()  # the extended date may fall in next year
+    w = world
+    case = to_notice(w, fine="1000")
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款1000元", fine="1000",
+                         correction_ordered=True, actor=w.leader)
+    services.case_serve(case=case, method="direct", actor=w.officer)
+    due = services.payment_due_date(case)
+    with pytest.raises(PermissionDenied):
+        services.payment_defer(case=case, days=30, reason="经营困难", actor=w.officer)
+    services.payment_defer(case=case, days=30, reason="经营困难，申请暂缓。", actor=w.leader)
+    assert services.payment_due_date(case) > due
+    assert services.late_fine_for(case, due + dt.timedelta(days=5)) == Decimal("0.00")
+    with pytest.raises(DomainError) as exc:
+        services.payment_defer(case=case, days=10, reason="再次申请", actor=w.leader)
+    assert exc.value.rule == "penalty.fine.payment"
+    assert "payment_deferral" in set(case_instruments(case))
