@@ -25,7 +25,7 @@ def overview_context(request):
 
 PANELS = [
     Panel(key="enforcement_mine", title=_("我承办的执法案件"), template="enforcement/panels/mine.html",
-          context=officer_context, roles=frozenset({Role.ENFORCEMENT_OFFICER}), order=30),
+          context=officer_context, roles=frozenset({Role.ENFORCEMENT_OFFICER}), order=30, queries=1),
     Panel(key="enforcement_overview", title=_("综合行政执法"), template="enforcement/panels/overview.html",
-          context=overview_context, roles=frozenset({Role.LEADER, Role.LEGAL_REVIEWER}), order=40),
+          context=overview_context, roles=frozenset({Role.LEADER, Role.LEGAL_REVIEWER}), order=40, queries=2),
 ]

@@ -291,3 +291,22 @@ def test_summary_procedure_through_the_page(client, world):
     response = client.post(reverse("enforcement:summary_create"), data)
     assert response.status_code == 302
     assert Case.objects.get(town=w.town).status == CaseStatus.DECIDED_ON_SPOT
+
+
+def test_home_panels(client, world, django_assert_max_num_queries):
+    w = world
+    case = open_case(w)
+    for user in (w.officer, w.leader):
+        login(client, user)
+        client.get(reverse("core:home"))
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("core:home"))
+        assert response.status_code == 200
+    login(client, w.officer)
+    assert "enforcement_mine" in client.get(reverse("core:home")).content.decode()
+    with django_assert_max_num_queries(10):
+        panel = client.get(reverse("core:panel", args=["enforcement_mine"]))
+    assert panel.status_code == 200 and case.number in panel.content.decode()
+    login(client, w.leader)
+    panel = client.get(reverse("core:panel", args=["enforcement_overview"]))
+    assert panel.status_code == 200 and 'open_only=on">1</a>' in panel.content.decode()  # one open case
