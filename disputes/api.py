@@ -3,7 +3,10 @@
 Party and petitioner data is masked; mediation agreements are never exposed beyond their kind and dates.
 """
 
+
 from __future__ import annotations
+
+import datetime
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -41,7 +44,7 @@ class DisputeSerializer(serializers.ModelSerializer):
     def get_parties(self, obj) -> list[dict]:
         return [{"side": p.side, "name": mask_name(p.name), "consent": p.consent} for p in obj.parties.all()]
 
-    def get_agreement_effective_on(self, obj):
+    def get_agreement_effective_on(self, obj) -> datetime.date | None:
         agreement = getattr(obj, "agreement", None)
         return agreement.effective_on if agreement else None
 

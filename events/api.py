@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -78,6 +78,7 @@ class EventCreateSerializer(serializers.Serializer):
     reporter_phone = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="EventTransition")
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[a for a in EVENT.transitions if a not in INTERNAL_ACTIONS])
     reason = serializers.CharField(required=False, allow_blank=True, default="")

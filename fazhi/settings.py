@@ -218,6 +218,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Choice sets that share a field name across modules get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "TownKindEnum": "org.models.Town.Kind",
+        "VillageKindEnum": "org.models.Village.Kind",
+        "CalendarDayKindEnum": "clocks.models.DayKind",
+        "ClockEventKindEnum": "clocks.models.ClockEvent.Kind",
+        "EventChannelEnum": "events.models.Channel",
+        "DispatchKindEnum": "events.models.DispatchKind",
+        "HazardKindEnum": "events.models.HazardKind",
+        "DisputeKindEnum": "disputes.models.DisputeKind",
+        "PetitionChannelEnum": "disputes.models.Petition.Channel",
+        "EvidenceKindEnum": "enforcement.models.EvidenceKind",
+        "InspectionKindEnum": "enforcement.models.InspectionKind",
+        "EnforcementPostEnum": "enforcement.models.Post",
+    },
 }
 
 # --- Background work (Django task API through the django-tasks backport) ----------------------
