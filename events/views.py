@@ -268,6 +268,7 @@ def detail(request, pk):
         "can_merge": event.status == EventStatus.REPORTED and can(user, "events.triage"),
         "can_hazard": can(user, "events.hazard_report"),
         "can_dispute_lead": can(user, "disputes.lead_report"),
+        "can_enforcement_case": can(user, "enforcement.case_open"),
         "attachment_accept": ATTACHMENT_ACCEPT,
         "can_contact": can(user, "events.contact") and bool(event.reporter_phone or event.reporter_name
                                                              or event.address),

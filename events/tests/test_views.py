@@ -329,3 +329,4 @@ def test_event_page_offers_a_dispute_lead(client, world):
     client.force_login(world.dispatcher)
     page = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert f"/disputes/leads/new/?event={event.tracking_code}" in page
+    assert f"/enforcement/cases/new/?event={event.pk}" in page  # the centre may register an enforcement lead

@@ -141,3 +141,9 @@ def test_enterprise_appeal_links_enterprise_and_notifies_liaison(world, client, 
     event = Event.objects.get()
     assert event.channel == Channel.ENTERPRISE and event.enterprise == ent and event.liaison == cadre
     assert Notification.objects.filter(recipient=cadre_user, title__contains=ent.name).exists()
+
+
+def test_town_home_links_the_other_public_services(client, world):
+    page = client.get(reverse("portal:town_home", args=[world.town.code])).content.decode()
+    assert reverse("enforcement:public_index", args=[world.town.code]) in page
+    assert reverse("disputes:public_petition") in page
