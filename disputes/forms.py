@@ -199,6 +199,25 @@ class MediatorForm(Styled, forms.Form):
     trained_on = forms.DateField(label=_("最近培训日期"), required=False, widget=DATE)
 
 
+class CommitteeEditForm(CommitteeForm):
+    active = forms.BooleanField(label=_("启用"), required=False)
+
+
+class MediatorEditForm(MediatorForm):
+    committee = forms.ModelChoiceField(label=_("调解委员会"), queryset=None,
+                                       error_messages={"invalid_choice": _("请选择本镇街在用的调解委员会。"),
+                                                       "required": _("请选择调解委员会。")})
+    field_order = ["committee", "name", "qualification", "certificate_no", "phone", "trained_on"]
+
+    def __init__(self, *args, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees
+
+
+class MediatorActiveForm(Styled, forms.Form):
+    reason = forms.CharField(label=_("离任原因"), max_length=200, required=False)
+
+
 class PetitionForm(Styled, forms.Form):
     channel = forms.ChoiceField(label=_("信访渠道"), choices=Petition.Channel.choices)
     received_on = forms.DateField(label=_("收到日期"), widget=DATE)

@@ -97,6 +97,11 @@ def mediators(user):
     return restrict(user, "disputes.view", Mediator).select_related("committee").filter(active=True)
 
 
+def all_mediators(user, action="disputes.committee_manage"):
+    """Serving and former mediators (the registry keeps both)."""
+    return restrict(user, action, Mediator).select_related("committee")
+
+
 def petitions(user, action="disputes.petition_view"):
     return restrict(user, action, Petition)
 

@@ -38,6 +38,7 @@ from .procedure import DISPUTE, PETITION
 RECURRENCE_DAYS = 180  # early warning: the same party or place again within this period (configurable default)
 RED_AMOUNT = Decimal("100000")
 YELLOW_AMOUNT = Decimal("20000")
+OPEN_DISPUTE = (DisputeStatus.REGISTERED, DisputeStatus.MEDIATING, DisputeStatus.SIGNING)
 SENSITIVE_KINDS = {DisputeKind.LAND, DisputeKind.LABOUR, DisputeKind.PROPERTY}
 
 
@@ -94,10 +95,20 @@ def _new_code(model, town, prefix: str, on: dt.date) -> str:
 
 @transaction.atomic
 def committee_save(*, town, actor, name, level, members, women_members, term_start, term_end, village=None,
-                   committee=None) -> MediationCommittee:
-    """mediation.guard.committee (调解法 Arts 8–9): 3–9 members, at least one woman, a three-year term."""
+                   committee=None, active=True) -> MediationCommittee:
+    """mediation.guard.committee (调解法 Arts 8–9): 3–9 members, at least one woman, a three-year term.
+
+    With ``committee`` this edits it; a committee with disputes still in mediation cannot be deactivated."""
     name = _text(name, _("名称"), max_length=80)
-    _same_town(town, village)
+    _same_town(town, village, committee)
+    if term_start is None or term_end is None:
+        raise DomainError(_("请填写任期起止日期。"), field="term_end")
+    if committee is not None and committee.active and not active:
+        codes = list(Dispute.objects.filter(town=town, committee=committee, status__in=OPEN_DISPUTE)
+                     .order_by("code").values_list("code", flat=True)[:5])
+        if codes:
+            raise DomainError(_("该调解委员会仍有调解中的纠纷（{codes}），不能停用。").format(codes="、".join(codes)),
+                              field="active")
     if level not in ("village", "town"):
         raise DomainError(_("请选择调解委员会层级。"), field="level")
     if level == "village" and village is None:
@@ -117,6 +128,7 @@ def committee_save(*, town, actor, name, level, members, women_members, term_sta
     committee.name, committee.level, committee.village = name, level, village if level == "village" else None
     committee.members, committee.women_members = int(members), int(women_members)
     committee.term_start, committee.term_end = term_start, term_end
+    committee.active = bool(active)
     committee.save()
     record(action="disputes.committee_save", obj=committee, actor=actor, before=before, after=snapshot(committee))
     return committee
@@ -125,7 +137,11 @@ def committee_save(*, town, actor, name, level, members, women_members, term_sta
 @transaction.atomic
 def mediator_save(*, town, actor, committee, name, qualification="", certificate_no="", phone="", trained_on=None,
                   user=None, mediator=None) -> Mediator:
-    _same_town(town, committee)
+    if committee is None:
+        raise DomainError(_("请选择调解委员会。"), field="committee")
+    _same_town(town, committee, mediator)
+    if not committee.active and (mediator is None or mediator.committee_id != committee.pk):
+        raise DomainError(_("该调解委员会已停用，不能登记调解员。"), field="committee")
     if user is not None and user.town_id != town.pk:
         raise DomainError(_("所选账号不属于本镇街。"), field="user")
     mediator = mediator or Mediator(town=town)
@@ -141,6 +157,30 @@ def mediator_save(*, town, actor, committee, name, qualification="", certificate
     mediator.save()
     record(action="disputes.mediator_save", obj=mediator, actor=actor, before=before,
            after=snapshot(mediator, ["committee_id", "name", "qualification", "certificate_no", "active"]))
+    return mediator
+
+
+@transaction.atomic
+def mediator_set_active(*, mediator, actor, active, reason="") -> Mediator:
+    """Deactivate (离任) or reinstate a mediator. A mediator still assigned to a dispute in mediation cannot
+    leave until those disputes are reassigned or concluded; reinstating needs an active committee."""
+    mediator = Mediator.objects.select_for_update().get(pk=mediator.pk)
+    active = bool(active)
+    if mediator.active == active:
+        raise DomainError(_("该调解员已在任。") if active else _("该调解员已离任。"), field="active")
+    if active and not mediator.committee.active:
+        raise DomainError(_("该调解委员会已停用，不能恢复调解员。"), field="committee")
+    reason = _text(reason, _("原因"), required=not active, max_length=200)
+    if not active:
+        codes = list(Dispute.objects.filter(town_id=mediator.town_id, mediator=mediator, status__in=OPEN_DISPUTE)
+                     .order_by("code").values_list("code", flat=True)[:5])
+        if codes:
+            raise DomainError(_("该调解员仍承办调解中的纠纷（{codes}），请先改派或办结。").format(
+                codes="、".join(codes)), field="active")
+    mediator.active = active
+    mediator.save(update_fields=["active"])
+    record(action="disputes.mediator_set_active", obj=mediator, actor=actor, before={"active": not active},
+           after={"active": active}, reason=reason)
     return mediator
 
 

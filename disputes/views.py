@@ -442,6 +442,77 @@ def mediator_add(request, pk):
     return redirect("disputes:committees")
 
 
+def _run_form(request, form, fn, ok_message):
+    """Run a service for a bound form; a refusal lands on the form (its field when known). True on success."""
+    try:
+        fn()
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        return False
+    messages.success(request, ok_message)
+    return True
+
+
+@login_required
+def committee_edit(request, pk):
+    user = request.user
+    committee = get_in_scope(user, "disputes.committee_manage", selectors.committees(user).prefetch_related(None),
+                             pk=pk)
+    villages = Village.objects.filter(town_id=user.town_id, active=True).order_by("code")
+    initial = {f: getattr(committee, f) for f in ("name", "level", "members", "women_members", "term_start",
+                                                  "term_end", "active")} | {"village": committee.village_id}
+    form = forms.CommitteeEditForm(request.POST or None, villages=villages, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _run_form(request, form, lambda: services.committee_save(town=user.town, actor=user, committee=committee,
+                                                                    **form.cleaned_data),
+                     _("已保存调解委员会。")):
+            return redirect("disputes:committees")
+    return render(request, "disputes/form.html", {
+        "form": form, "title": _("编辑调解委员会：{name}").format(name=committee.name),
+        "submit_testid": "committee-save", "back": "disputes:committees"})
+
+
+def _mediator_committees(user, mediator=None):
+    from django.db.models import Q
+
+    keep = Q(active=True) | Q(pk=mediator.committee_id) if mediator else Q(active=True)
+    return selectors.committees(user).prefetch_related(None).filter(keep)
+
+
+@login_required
+def mediator_edit(request, pk):
+    user = request.user
+    mediator = get_in_scope(user, "disputes.committee_manage", selectors.all_mediators(user), pk=pk)
+    initial = {f: getattr(mediator, f) for f in ("name", "qualification", "certificate_no", "phone", "trained_on")}
+    form = forms.MediatorEditForm(request.POST or None, committees=_mediator_committees(user, mediator),
+                                  initial=initial | {"committee": mediator.committee_id})
+    if request.method == "POST" and form.is_valid():
+        if _run_form(request, form, lambda: services.mediator_save(
+                town=user.town, actor=user, mediator=mediator, user=mediator.user, **form.cleaned_data),
+                _("已保存调解员。")):
+            return redirect("disputes:committees")
+    return render(request, "disputes/mediator_form.html", {
+        "form": form, "mediator": mediator, "active_form": forms.MediatorActiveForm(),
+        "title": _("编辑调解员：{name}").format(name=mediator.name)})
+
+
+@login_required
+@require_POST
+def mediator_active(request, pk):
+    user = request.user
+    mediator = get_in_scope(user, "disputes.committee_manage", selectors.all_mediators(user), pk=pk)
+    form = forms.MediatorActiveForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("disputes:mediator_edit", pk)
+    active = request.POST.get("active") == "1"
+    if _run(request, lambda: services.mediator_set_active(mediator=mediator, actor=user, active=active,
+                                                          reason=form.cleaned_data["reason"]),
+            _("已恢复在任。") if active else _("已办理离任。")):
+        return redirect("disputes:committees")
+    return redirect("disputes:mediator_edit", pk)
+
+
 # --- petitions ----------------------------------------------------------------------------------------
 
 @login_required
