@@ -58,6 +58,7 @@ MATRIX = {
     "disputes:petition_step": _post(PETITION_HANDLERS, PETITION, {"action": "close"}),
     "disputes:petition_extend": _post(PETITION_HANDLERS, PETITION),
     "disputes:stats": Entry(allowed=STATS),
+    "disputes:settings": Entry(allowed=MANAGERS),
     "disputes:public_petition": PUBLIC,
     # API actions beyond list/detail (those are covered by disputes/tests/test_api.py).
     "disputes-dispute-statistics": Entry(allowed=STATS),

@@ -6,6 +6,7 @@ LABELS = {
     "disputes.committee_save": _("保存人民调解委员会"),
     "disputes.mediator_save": _("登记人民调解员"),
     "disputes.mediator_set_active": _("调解员离任/恢复在任"),
+    "disputes.settings_save": _("修改矛盾纠纷预警设置"),
     "disputes.screening_plan": _("安排矛盾纠纷排查"),
     "disputes.screening_complete": _("完成矛盾纠纷排查"),
     "disputes.lead_create": _("登记纠纷线索"),

@@ -218,6 +218,15 @@ class MediatorActiveForm(Styled, forms.Form):
     reason = forms.CharField(label=_("离任原因"), max_length=200, required=False)
 
 
+class SettingsForm(Styled, forms.Form):
+    recurrence_days = forms.IntegerField(label=_("重复发生预警期（天）"), min_value=1, max_value=3650,
+                                         help_text=_("同一当事人或同一地点在此期限内再次发生纠纷时预警"))
+    yellow_amount = forms.DecimalField(label=_("黄色风险金额（元）"), min_value=0, max_digits=12, decimal_places=2)
+    red_amount = forms.DecimalField(label=_("红色风险金额（元）"), min_value=0, max_digits=12, decimal_places=2)
+    yellow_people = forms.IntegerField(label=_("黄色风险涉及人数"), min_value=1, max_value=10000)
+    red_people = forms.IntegerField(label=_("红色风险涉及人数"), min_value=1, max_value=10000)
+
+
 class PetitionForm(Styled, forms.Form):
     channel = forms.ChoiceField(label=_("信访渠道"), choices=Petition.Channel.choices)
     received_on = forms.DateField(label=_("收到日期"), widget=DATE)

@@ -404,3 +404,23 @@ class Petition(TownScoped):
         from django.urls import reverse
 
         return reverse("disputes:petition_detail", args=[self.pk])
+
+
+class DisputeSettings(TownScoped):
+    """A town's own early-warning period and risk-grading thresholds (defaults: services' constants).
+
+    These are local working rules with no statute behind them; no row means the defaults apply."""
+
+    recurrence_days = models.PositiveSmallIntegerField(_("重复发生预警期（天）"), default=180)
+    yellow_amount = models.DecimalField(_("黄色风险金额（元）"), max_digits=12, decimal_places=2, default=20000)
+    red_amount = models.DecimalField(_("红色风险金额（元）"), max_digits=12, decimal_places=2, default=100000)
+    yellow_people = models.PositiveSmallIntegerField(_("黄色风险涉及人数"), default=5)
+    red_people = models.PositiveSmallIntegerField(_("红色风险涉及人数"), default=10)
+
+    class Meta:
+        verbose_name = _("矛盾纠纷预警设置")
+        verbose_name_plural = _("矛盾纠纷预警设置")
+        constraints = [models.UniqueConstraint(fields=["town"], name="disputes_settings_town")]
+
+    def __str__(self):
+        return str(_("矛盾纠纷预警设置"))

@@ -15,6 +15,8 @@ NAV = [
             action="disputes.petition_view", order=34),
     NavItem(section="sectors", label=_("纠纷信访统计"), url_name="disputes:stats", icon="pie-chart",
             action="disputes.stats", order=35),
+    NavItem(section="sectors", label=_("纠纷预警设置"), url_name="disputes:settings", icon="sliders",
+            action="disputes.settings", order=36),
     NavItem(section="grid", label=_("上报纠纷线索"), url_name="disputes:lead_new", icon="chat-square-dots",
             action="events.my_grid", order=14),
 ]

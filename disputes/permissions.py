@@ -20,6 +20,7 @@ ACTIONS = {
     "disputes.close": (_("审核归档调解案卷"), {R.SECTOR_LEAD, R.LEADER}),
     "disputes.contact": (_("查看当事人联系方式"), MEDIATORS | {R.LEADER}),
     "disputes.committee_manage": (_("管理人民调解组织与调解员"), {R.SECTOR_LEAD, R.LEADER}),
+    "disputes.settings": (_("设置矛盾纠纷预警期与风险分级标准"), {R.SECTOR_LEAD, R.LEADER}),
     "disputes.stats": (_("矛盾纠纷与信访统计"), STATS),
     "disputes.export": (_("导出矛盾纠纷与信访台账"), STATS | MEDIATORS),
     "disputes.petition_view": (_("查看信访事项"), PETITION_READERS),

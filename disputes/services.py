@@ -24,6 +24,7 @@ from .models import (
     Agreement,
     Dispute,
     DisputeKind,
+    DisputeSettings,
     Lead,
     MediationCommittee,
     Mediator,
@@ -38,6 +39,8 @@ from .procedure import DISPUTE, PETITION
 RECURRENCE_DAYS = 180  # early warning: the same party or place again within this period (configurable default)
 RED_AMOUNT = Decimal("100000")
 YELLOW_AMOUNT = Decimal("20000")
+RED_PEOPLE = 10
+YELLOW_PEOPLE = 5
 OPEN_DISPUTE = (DisputeStatus.REGISTERED, DisputeStatus.MEDIATING, DisputeStatus.SIGNING)
 SENSITIVE_KINDS = {DisputeKind.LAND, DisputeKind.LABOUR, DisputeKind.PROPERTY}
 
@@ -73,14 +76,54 @@ def _same_town(town, *objs):
             raise DomainError(_("所选{name}不属于本镇街。").format(name=obj._meta.verbose_name))
 
 
-def grade_risk(*, kind, parties_count, amount, violence_threat) -> str:
-    """Red / yellow / green from the type, the number of people, the amount and any threat of violence."""
+def town_settings(town) -> DisputeSettings:
+    """The town's thresholds; an unsaved row with the defaults when the town has set none."""
+    return DisputeSettings.objects.filter(town=town).first() or DisputeSettings(
+        town=town, recurrence_days=RECURRENCE_DAYS, yellow_amount=YELLOW_AMOUNT, red_amount=RED_AMOUNT,
+        yellow_people=YELLOW_PEOPLE, red_people=RED_PEOPLE)
+
+
+def grade_risk(*, kind, parties_count, amount, violence_threat, settings=None) -> str:
+    """Red / yellow / green from the type, the number of people, the amount and any threat of violence,
+    against the town's thresholds (``settings``) or the defaults."""
     amount = amount or Decimal(0)
-    if violence_threat or amount >= RED_AMOUNT or (parties_count or 0) >= 10:
+    red_amount, yellow_amount = (settings.red_amount, settings.yellow_amount) if settings else (RED_AMOUNT,
+                                                                                                YELLOW_AMOUNT)
+    red_people, yellow_people = (settings.red_people, settings.yellow_people) if settings else (RED_PEOPLE,
+                                                                                                YELLOW_PEOPLE)
+    if violence_threat or amount >= red_amount or (parties_count or 0) >= red_people:
         return Risk.RED
-    if amount >= YELLOW_AMOUNT or (parties_count or 0) >= 5 or kind in SENSITIVE_KINDS:
+    if amount >= yellow_amount or (parties_count or 0) >= yellow_people or kind in SENSITIVE_KINDS:
         return Risk.YELLOW
     return Risk.GREEN
+
+
+@transaction.atomic
+def settings_save(*, town, actor, recurrence_days, yellow_amount, red_amount, yellow_people,
+                  red_people) -> DisputeSettings:
+    """Set the town's early-warning period and risk thresholds (yellow below red, both positive)."""
+    try:
+        days, y_people, r_people = int(recurrence_days), int(yellow_people), int(red_people)
+    except (TypeError, ValueError):
+        raise DomainError(_("预警期和人数须为整数。")) from None
+    if not 1 <= days <= 3650:
+        raise DomainError(_("重复发生预警期须在1至3650天之间。"), field="recurrence_days")
+    y_amount, r_amount = _amount(yellow_amount), _amount(red_amount)
+    if not y_amount or not r_amount:
+        raise DomainError(_("请填写大于零的风险金额。"), field="yellow_amount")
+    if y_amount >= r_amount:
+        raise DomainError(_("黄色风险金额须低于红色风险金额。"), field="red_amount")
+    if not 1 <= y_people < r_people <= 10000:
+        raise DomainError(_("黄色风险涉及人数须至少为1人且少于红色风险涉及人数。"), field="red_people")
+    current = DisputeSettings.objects.select_for_update().filter(town=town).first()
+    fields = ["recurrence_days", "yellow_amount", "red_amount", "yellow_people", "red_people"]
+    before = snapshot(current, fields) if current else snapshot(town_settings(town), fields)
+    obj = current or DisputeSettings(town=town)
+    obj.recurrence_days, obj.yellow_amount, obj.red_amount = days, y_amount, r_amount
+    obj.yellow_people, obj.red_people = y_people, r_people
+    obj.save()
+    record(action="disputes.settings_save", obj=obj, actor=actor, before=before, after=snapshot(obj, fields))
+    return obj
 
 
 def _new_code(model, town, prefix: str, on: dt.date) -> str:
@@ -257,7 +300,8 @@ def lead_create(*, town, actor, source, summary, kind=DisputeKind.OTHER, place="
         village=village, grid=grid, parties_count=parties_count, amount=amount,
         violence_threat=bool(violence_threat), found_on=on, reported_by=actor, screening=screening, petition=petition,
         event_id=getattr(event, "pk", None), event_code=getattr(event, "tracking_code", "") or "",
-        risk=grade_risk(kind=kind, parties_count=parties_count, amount=amount, violence_threat=violence_threat))
+        risk=grade_risk(kind=kind, parties_count=parties_count, amount=amount, violence_threat=violence_threat,
+                        settings=town_settings(town)))
     record(action="disputes.lead_create", obj=lead, actor=actor, after=snapshot(lead))
     return lead
 
@@ -289,8 +333,8 @@ def screening_plan_all(*, on_date=None) -> int:
 
 # --- disputes -----------------------------------------------------------------------------------------
 
-def _recurrence(town, *, name_indexes, grid, place, exclude_pk=None, on) -> list[Dispute]:
-    since = on - dt.timedelta(days=RECURRENCE_DAYS)
+def _recurrence(town, *, name_indexes, grid, place, exclude_pk=None, on, days=RECURRENCE_DAYS) -> list[Dispute]:
+    since = on - dt.timedelta(days=days)
     qs = Dispute.objects.filter(town=town, registered_on__gte=since).exclude(pk=exclude_pk)
     by_party = set(Party.objects.filter(town=town, name_index__in=list(name_indexes), dispute__in=qs)
                    .values_list("dispute_id", flat=True))
@@ -308,7 +352,8 @@ def dispute_register(*, town, actor, kind, summary, committee, parties, mediator
     """Register a dispute (登记, 调解法 Art. 27) with its parties ({side, name, phone, address}).
 
     The risk grade follows the type, people, amount and threat of violence; the same party or place again
-    within RECURRENCE_DAYS raises an early warning and at least a yellow grade."""
+    within the town's recurrence period (default RECURRENCE_DAYS) raises an early warning and at least a
+    yellow grade."""
     if kind not in DisputeKind.values:
         raise DomainError(_("请选择纠纷类型。"), field="kind")
     if committee is None:
@@ -334,14 +379,17 @@ def dispute_register(*, town, actor, kind, summary, committee, parties, mediator
     amount = _amount(amount)
     on = _today(on_date)
     place = _text(place, _("地点"), required=False, max_length=120)
-    risk = grade_risk(kind=kind, parties_count=len(parties), amount=amount, violence_threat=violence_threat)
+    conf = town_settings(town)
+    risk = grade_risk(kind=kind, parties_count=len(parties), amount=amount, violence_threat=violence_threat,
+                      settings=conf)
     name_indexes = {blind_index(p["name"].strip()) for p in parties}
-    earlier = _recurrence(town, name_indexes=name_indexes, grid=grid, place=place, on=on)
+    earlier = _recurrence(town, name_indexes=name_indexes, grid=grid, place=place, on=on,
+                          days=conf.recurrence_days)
     warning = ""
     if earlier:
         risk = _raise_risk(risk)
         warning = _("{days}日内同一当事人或地点再次发生纠纷：{codes}").format(
-            days=RECURRENCE_DAYS, codes="、".join(d.code for d in earlier))[:255]
+            days=conf.recurrence_days, codes="、".join(d.code for d in earlier))[:255]
     dispute = Dispute.objects.create(
         town=town, code=_new_code(Dispute, town, "TJ", on), lead=lead, kind=kind,
         summary=_text(summary, _("纠纷简要情况")),

@@ -37,5 +37,6 @@ urlpatterns = [
     path("petitions/<int:pk>/step/", views.petition_step, name="petition_step"),
     path("petitions/<int:pk>/extend/", views.petition_extend, name="petition_extend"),
     path("stats/", views.stats, name="stats"),
+    path("settings/", views.town_settings, name="settings"),
     path("public/petition/", views.public_petition, name="public_petition"),
 ]

@@ -513,6 +513,24 @@ def mediator_active(request, pk):
     return redirect("disputes:mediator_edit", pk)
 
 
+@login_required
+def town_settings(request):
+    """The town's early-warning period and risk thresholds (leaders, sector leads)."""
+    user = request.user
+    require(user, "disputes.settings")
+    current = services.town_settings(user.town)
+    fields = ("recurrence_days", "yellow_amount", "red_amount", "yellow_people", "red_people")
+    form = forms.SettingsForm(request.POST or None, initial={f: getattr(current, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        if _run_form(request, form, lambda: services.settings_save(town=user.town, actor=user, **form.cleaned_data),
+                     _("已保存预警设置，此后登记的线索和纠纷按新标准分级。")):
+            return redirect("disputes:settings")
+    return render(request, "disputes/form.html", {
+        "form": form, "title": _("矛盾纠纷预警设置"), "submit_testid": "settings-save",
+        "intro": _("红色：有暴力倾向，或金额、人数达到红色标准；黄色：金额、人数达到黄色标准，或属土地山林、"
+                   "劳资、房屋宅基地纠纷；其余为绿色。已登记的纠纷不重新分级。")})
+
+
 # --- petitions ----------------------------------------------------------------------------------------
 
 @login_required
