@@ -405,7 +405,8 @@ def _next_number(town, year: int) -> str:
     from org.models import Town
 
     Town.objects.select_for_update().filter(pk=town.pk).first()
-    prefix = _("{abbr}执案〔{year}〕").format(abbr=town.abbreviation, year=year)
+    # An official identifier, never translated: one series whatever language the user reads.
+    prefix = f"{town.abbreviation}执案〔{year}〕"
     serials = [int(n[len(prefix):-1]) for n in Case.objects.filter(town=town, number__startswith=prefix)
                .values_list("number", flat=True) if n[len(prefix):-1].isdigit()]
     return f"{prefix}{max(serials, default=0) + 1}号"

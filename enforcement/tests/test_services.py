@@ -523,3 +523,15 @@ def test_payment_deferral_extends_the_clock_once(world):
         services.payment_defer(case=case, days=10, reason="再次申请", actor=w.leader)
     assert exc.value.rule == "penalty.fine.payment"
     assert "payment_deferral" in set(case_instruments(case))
+
+
+def test_case_numbers_are_one_series_in_any_language(world):
+    """The case number is an official identifier: a user reading English still gets 〔…执案〔年〕N号〕."""
+    from django.utils import translation
+
+    first = open_case(world)
+    with translation.override("en"):
+        second = open_case(world)
+    prefix = f"{world.town.abbreviation}执案〔"
+    assert first.number.startswith(prefix) and second.number.startswith(prefix)
+    assert int(second.number[len(prefix) + 5:-1]) == int(first.number[len(prefix) + 5:-1]) + 1
