@@ -18,7 +18,9 @@ from audit.services import record, snapshot
 from clocks import services as clock_services
 from core.crypto import blind_index
 from core.errors import DomainError
+from core.i18n import in_official_language, official_language
 
+from . import documents
 from .choices import AgreementKind, DisputeStatus, LeadStatus, PetitionStatus, RoundStatus
 from .models import (
     Agreement,
@@ -513,8 +515,10 @@ def _agreement_context(dispute, agreement) -> dict:
     paragraphs.append(_("双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认。"))
     paragraphs.append(_("当事人（签名、盖章或按指印）：") + "　".join("________" for _p in parties))
     paragraphs.append(_("人民调解员（签名）：{name}").format(name=dispute.mediator or "________"))
-    return {"title": _("人民调解协议书"), "paragraphs": paragraphs, "signature": str(dispute.committee),
-            "date": agreement.agreed_on, "note": _("案号：{code}").format(code=dispute.code)}
+    context = documents.dispute_context(dispute, agreement)
+    context.update({"title": _("人民调解协议书"), "paragraphs": paragraphs, "signature": str(dispute.committee),
+                    "date": agreement.agreed_on, "note": _("案号：{code}").format(code=dispute.code)})
+    return context
 
 
 @transaction.atomic
@@ -546,7 +550,8 @@ def agreement_make(*, dispute, actor, kind, terms, performance_days=None, on_dat
         from instruments.services import instrument_render
 
         instrument = instrument_render(kind_code="mediation_agreement", obj=dispute, actor=actor, number=True,
-                                       context=_agreement_context(dispute, agreement), on_date=on)
+                                       context=in_official_language(_agreement_context, dispute, agreement),
+                                       on_date=on)
         agreement.instrument = instrument
         agreement.save(update_fields=["instrument"])
     else:
@@ -783,17 +788,25 @@ def petition_answer(*, petition, actor, opinion, opinion_text, on_date=None) -> 
     _fire(PETITION, petition, "answer", ["opinion", "opinion_text", "answered_on"], actor=actor, on_date=on)
     from instruments.services import instrument_render
 
+    with official_language():
+        context = _petition_opinion_context(petition)
+    instrument = instrument_render(kind_code="petition_opinion", obj=petition, actor=actor, number=True, on_date=on,
+                                   context=context)
+    Petition.objects.filter(pk=petition.pk).update(opinion_instrument=instrument)
+    petition.opinion_instrument = instrument
+    return petition
+
+
+def _petition_opinion_context(petition) -> dict:
     paragraphs = [_("信访人：{name}").format(name=petition.petitioner_name),
                   _("信访事项：{subject}（{code}，{date}收到）").format(
                       subject=petition.subject, code=petition.code, date=petition.received_on),
                   _("处理意见：{opinion}").format(opinion=petition.get_opinion_display())]
     paragraphs += [line.strip() for line in petition.opinion_text.splitlines() if line.strip()]
     paragraphs.append(_("如对本处理意见不服，可以自收到本意见书之日起30日内请求原办理机关的上一级机关复查。"))
-    instrument = instrument_render(kind_code="petition_opinion", obj=petition, actor=actor, number=True, on_date=on,
-                                   context={"title": _("信访事项处理意见书"), "paragraphs": paragraphs, "date": on})
-    Petition.objects.filter(pk=petition.pk).update(opinion_instrument=instrument)
-    petition.opinion_instrument = instrument
-    return petition
+    context = documents.petition_context(petition)
+    context.update({"title": _("信访事项处理意见书"), "paragraphs": paragraphs, "date": petition.answered_on})
+    return context
 
 
 @transaction.atomic

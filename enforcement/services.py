@@ -26,8 +26,10 @@ from clocks import registry
 from clocks import services as clock_services
 from core.crypto import mask_name, sm3_file, sm3_hex
 from core.errors import DomainError
+from core.i18n import official_language
 from instruments.services import instrument_render
 
+from . import documents
 from .models import (
     FIELD_RECORDS,
     Case,
@@ -530,10 +532,12 @@ def recusal_decide(*, case: Case, officer: Officer, reason: str, actor) -> Case:
 def _render(kind_code: str, case: Case, actor, *, lines: list[str], number=True, on_date=None, title: str = "",
             recipient: str = ""):
     body = case.matter.body_name(case.town)
+    with official_language():
+        context = documents.case_context(kind_code, case)
+    context.update({"issuer": body, "signature": body, "recipient": recipient,
+                    "paragraphs": [str(x) for x in lines if str(x).strip()]})
     return instrument_render(kind_code=kind_code, obj=case, actor=actor, number=number, on_date=on_date,
-                             title=title,
-                             context={"issuer": body, "signature": body, "recipient": recipient,
-                                      "paragraphs": [str(x) for x in lines if str(x).strip()]})
+                             title=title, context=context)
 
 
 def _party_line(case: Case) -> str:

@@ -110,9 +110,11 @@ ROLE_USERS = [
     # (role, username, full name, what they see)
     (Role.DISPATCHER, "dispatcher", "指挥中心调度员",
      "事件调度台、期限督办；全镇组织架构与网格地图；维护组织数据与Excel导入；值班表"),
-    (Role.SECTOR_LEAD, "sector_lead", "平安法治板块负责人", "平安法治板块：分拨的事件、矛盾纠纷与信访；本板块9个岗位及其交接"),
+    (Role.SECTOR_LEAD, "sector_lead", "平安法治板块负责人",
+     "平安法治板块：分拨的事件、矛盾纠纷与信访；本板块9个岗位及其交接"),
     (Role.POST_HOLDER, "post_holder", "人民调解岗A岗", "分拨给本岗位的事件、矛盾纠纷调处；所任A/B岗及职责清单"),
-    (Role.GRID_WORKER, "grid_worker", "第一网格专职网格员", "手机上报事件（拍照、定位）、本网格事件与隐患；网格、微网格与网格力量"),
+    (Role.GRID_WORKER, "grid_worker", "第一网格专职网格员",
+     "手机上报事件（拍照、定位）、本网格事件与隐患；网格、微网格与网格力量"),
     (Role.ENFORCEMENT_OFFICER, "officer", "执法事务岗A岗", "执法工作台：执法案件、执法事项与程序指引、双随机检查"),
     (Role.LEGAL_REVIEWER, "reviewer", "司法所岗A岗", "法制审核：待审核的执法案件、审核意见书；期限规则"),
     (Role.LEADER, "leader", "镇长", "领导驾驶舱：事件、纠纷、执法与期限概况；督办；确认岗位交接；镇街设置"),
