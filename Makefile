@@ -57,6 +57,7 @@ lint: setup
 bench: migrate
 	$(PY) bench/run.py
 	$(PY) bench/events.py
+	$(PY) bench/enforcement.py
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3*
