@@ -530,12 +530,15 @@ def recusal_decide(*, case: Case, officer: Officer, reason: str, actor) -> Case:
 
 
 def _render(kind_code: str, case: Case, actor, *, lines: list[str], number=True, on_date=None, title: str = "",
-            recipient: str = ""):
+            recipient: str = "", extra: dict | None = None):
+    """Render ``kind_code`` for ``case``: the structured fields of ``documents.case_context`` (dedicated layouts),
+    the step's ``lines`` as ``paragraphs`` (every layout prints those it does not already show), then ``extra``."""
     body = case.matter.body_name(case.town)
     with official_language():
         context = documents.case_context(kind_code, case)
     context.update({"issuer": body, "signature": body, "recipient": recipient,
                     "paragraphs": [str(x) for x in lines if str(x).strip()]})
+    context.update(extra or {})
     return instrument_render(kind_code=kind_code, obj=case, actor=actor, number=number, on_date=on_date,
                              title=title, context=context)
 
