@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LoginForm(AuthenticationForm):
@@ -35,8 +36,8 @@ def _style(form):
 
 
 class UserFilterForm(forms.Form):
-    STATUS = [("", _("全部状态")), ("active", _("启用")), ("inactive", _("已停用")), ("locked", _("已锁定")),
-              ("must_change", _("须修改密码"))]
+    STATUS = [("", _("全部状态")), ("active", pgettext_lazy("status", "启用")), ("inactive", _("已停用")),
+              ("locked", _("已锁定")), ("must_change", _("须修改密码"))]
 
     q = forms.CharField(label=_("用户名或姓名"), required=False, max_length=150)
     role = forms.ChoiceField(label=_("角色"), required=False)

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from access import services as access_services
@@ -76,7 +77,7 @@ def user_list(request):
     if request.GET.get("export") == "xlsx":
         require(request.user, "accounts.export_users")
         rows = [[u.username, u.full_name, u.town.name if u.town else "", _roles_text(u),
-                 _("启用") if u.is_active else _("已停用"), u.locked_until if u.locked_until and
+                 pgettext("status", "启用") if u.is_active else _("已停用"), u.locked_until if u.locked_until and
                  u.locked_until > timezone.now() else "", u.last_login, u.password_changed_at,
                  _("是") if u.must_change_password else _("否")] for u in qs[:20000]]
         services.users_exported(actor=request.user, count=len(rows), filters=request.GET.dict())

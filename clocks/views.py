@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from access.scope import can, get_in_scope, require, roles_of
@@ -30,7 +31,9 @@ from .errors import CalendarImportError
 from .models import CalendarDay, CalendarYear, Clock, ClockStatus, DayKind, RuleOverride
 from .templatetags.clocks_tags import decorate
 
-WEEK_HEADER = ["一", "二", "三", "四", "五", "六", "日"]
+WEEK_HEADER = [pgettext_lazy("weekday", "一"), pgettext_lazy("weekday", "二"), pgettext_lazy("weekday", "三"),
+               pgettext_lazy("weekday", "四"), pgettext_lazy("weekday", "五"), pgettext_lazy("weekday", "六"),
+               pgettext_lazy("weekday", "日")]
 
 
 def _year_param(request, default: int) -> int:
@@ -66,10 +69,10 @@ def calendar_view(request):
     info = next((y for y in years if y.year == year), None)
     days = list(CalendarDay.objects.filter(date__year=year).order_by("date"))
     if request.GET.get("export") == "xlsx":
-        rows = ([d.date, d.get_kind_display(), d.name, d.note, periods.WEEKDAYS[d.date.weekday()],
+        rows = ([d.date, d.get_kind_display(), d.name, d.note, _(periods.WEEKDAYS[d.date.weekday()]),
                  d.get_source_display()] for d in days)
         return xlsx_response(f"工作日历{year}", _("{year}年工作日历").format(year=year),
-                             ["日期", "类型", "名称", "备注", _("星期"), _("来源")], rows,
+                             [_("日期"), _("类型"), _("名称"), _("备注"), _("星期"), _("来源")], rows,
                              note=_("{year}年工作日历（{state}）").format(
                                  year=year, state=_("完整") if info and info.complete else _("不完整")))
     by_date = {d.date: d for d in days}
@@ -89,7 +92,7 @@ def calendar_view(request):
         months.append({"month": month, "weeks": weeks})
     counts = {kind: sum(1 for d in days if d.kind == kind) for kind in DayKind.values}
     for day in days:
-        day.weekday = periods.WEEKDAYS[day.date.weekday()]
+        day.weekday = _(periods.WEEKDAYS[day.date.weekday()])  # msgids 星期一…星期日
     manage = can(request.user, "clocks.manage_calendar")
     return render(request, "clocks/calendar.html", {
         "title": _("工作日历"), "year": year, "years": years, "info": info, "months": months,
@@ -346,12 +349,12 @@ def calculator(request):
 
 # --- supervision ---------------------------------------------------------------------------------
 STATE_FILTERS = {
-    "overdue": _("已逾期"),
-    "due_soon": _("7日内到期"),
-    "open": _("全部未完成"),
-    "paused": _("已暂停"),
-    "calendar_missing": _("缺少日历"),
-    "closed": _("已完成或终止"),
+    "overdue": gettext_lazy("已逾期"),
+    "due_soon": gettext_lazy("7日内到期"),
+    "open": gettext_lazy("全部未完成"),
+    "paused": gettext_lazy("已暂停"),
+    "calendar_missing": gettext_lazy("缺少日历"),
+    "closed": gettext_lazy("已完成或终止"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import DisputeStatus, LeadStatus, PetitionStatus
 from .models import Agreement, Dispute, DisputeKind, Lead, Level, Party, Petition, Risk
@@ -200,7 +201,7 @@ class MediatorForm(Styled, forms.Form):
 
 
 class CommitteeEditForm(CommitteeForm):
-    active = forms.BooleanField(label=_("启用"), required=False)
+    active = forms.BooleanField(label=pgettext_lazy("status", "启用"), required=False)
 
 
 class MediatorEditForm(MediatorForm):

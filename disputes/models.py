@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.crypto import EncryptedTextField
 from org.models import TownScoped
@@ -55,7 +56,7 @@ class MediationCommittee(TownScoped):
     women_members = models.PositiveSmallIntegerField(_("女性委员人数"))
     term_start = models.DateField(_("本届任期起"))
     term_end = models.DateField(_("本届任期止"))
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     class Meta:
         verbose_name = _("人民调解委员会")

@@ -6,6 +6,7 @@ Every guard raises ``DomainError`` naming its rule code of ``clocks/statutes.yam
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.procedure import Procedure, Transition
@@ -107,23 +108,23 @@ def return_visit_recorded(dispute, ctx):
 
 
 DISPUTE = Procedure(model=Dispute, audit_prefix="disputes.dispute", transitions=[
-    T("accept", source=[D.REGISTERED], target=D.MEDIATING, label=_("各方同意，开始调解"),
+    T("accept", source=[D.REGISTERED], target=D.MEDIATING, label=gettext_lazy("各方同意，开始调解"),
                permission="disputes.mediate", guards=[consent_of_all]),
-    T("refuse", source=[D.REGISTERED, D.MEDIATING], target=D.REFUSED, label=_("当事人拒绝，不予/终止调解"),
+    T("refuse", source=[D.REGISTERED, D.MEDIATING], target=D.REFUSED, label=gettext_lazy("当事人拒绝，不予/终止调解"),
                permission="disputes.mediate", guards=[some_party_refused], requires_reason=True, style="secondary"),
-    T("agree_written", source=[D.MEDIATING], target=D.SIGNING, label=_("达成书面协议"),
+    T("agree_written", source=[D.MEDIATING], target=D.SIGNING, label=gettext_lazy("达成书面协议"),
                permission="disputes.mediate", guards=[has_session]),
-    T("agree_oral", source=[D.MEDIATING], target=D.PERFORMING, label=_("达成口头协议"),
+    T("agree_oral", source=[D.MEDIATING], target=D.PERFORMING, label=gettext_lazy("达成口头协议"),
                permission="disputes.mediate", guards=[has_session]),
-    T("make_effective", source=[D.SIGNING], target=D.PERFORMING, label=_("协议生效"),
+    T("make_effective", source=[D.SIGNING], target=D.PERFORMING, label=gettext_lazy("协议生效"),
                permission="disputes.mediate", guards=[agreement_effective],
                start_clocks=["mediation.judicial_confirmation"]),
-    T("terminate", source=[D.MEDIATING, D.SIGNING], target=D.TERMINATED, label=_("调解不成，终止调解"),
+    T("terminate", source=[D.MEDIATING, D.SIGNING], target=D.TERMINATED, label=gettext_lazy("调解不成，终止调解"),
                permission="disputes.mediate", guards=[termination_recorded], requires_reason=True,
                style="secondary"),
-    T("return_visit", source=[D.PERFORMING], target=D.VISITED, label=_("登记回访"),
+    T("return_visit", source=[D.PERFORMING], target=D.VISITED, label=gettext_lazy("登记回访"),
                permission="disputes.mediate", guards=[return_visit_recorded]),
-    T("close", source=[D.VISITED, D.TERMINATED, D.REFUSED], target=D.CLOSED, label=_("审核归档"),
+    T("close", source=[D.VISITED, D.TERMINATED, D.REFUSED], target=D.CLOSED, label=gettext_lazy("审核归档"),
                permission="disputes.close", guards=[archive_complete], style="success"),
 ])
 
@@ -159,28 +160,28 @@ def has_opinion(petition, ctx):
 ACK_CLOCKS = ("petition.ack.direct", "petition.ack.transferred")
 
 PETITION = Procedure(model=Petition, audit_prefix="disputes.petition", transitions=[
-    T("accept", source=[P.REGISTERED], target=P.ACCEPTED, label=_("受理并书面告知"),
+    T("accept", source=[P.REGISTERED], target=P.ACCEPTED, label=gettext_lazy("受理并书面告知"),
                permission="disputes.petition_handle", guards=[classified, routed_to_petition],
                stop_clocks=ACK_CLOCKS),
-    T("divert", source=[P.REGISTERED], target=P.DIVERTED, label=_("导入法定途径并书面告知"),
+    T("divert", source=[P.REGISTERED], target=P.DIVERTED, label=gettext_lazy("导入法定途径并书面告知"),
                permission="disputes.petition_handle", guards=[classified, routed_elsewhere],
                stop_clocks=ACK_CLOCKS, requires_reason=True),
-    T("answer", source=[P.ACCEPTED], target=P.ANSWERED, label=_("出具信访处理意见书"),
+    T("answer", source=[P.ACCEPTED], target=P.ANSWERED, label=gettext_lazy("出具信访处理意见书"),
                permission="disputes.petition_handle", guards=[has_opinion],
                stop_clocks=["petition.handle"], start_clocks=["petition.review"]),
-    T("request_review", source=[P.ANSWERED], target=P.REVIEWING, label=_("信访人请求复查"),
+    T("request_review", source=[P.ANSWERED], target=P.REVIEWING, label=gettext_lazy("信访人请求复查"),
                permission="disputes.petition_handle", stop_clocks=["petition.review"],
                start_clocks=["petition.review.answer"]),
-    T("review_done", source=[P.REVIEWING], target=P.REVIEWED, label=_("登记复查意见"),
+    T("review_done", source=[P.REVIEWING], target=P.REVIEWED, label=gettext_lazy("登记复查意见"),
                permission="disputes.petition_handle", stop_clocks=["petition.review.answer"],
                start_clocks=["petition.recheck"], requires_reason=True),
-    T("request_recheck", source=[P.REVIEWED], target=P.RECHECKING, label=_("信访人请求复核"),
+    T("request_recheck", source=[P.REVIEWED], target=P.RECHECKING, label=gettext_lazy("信访人请求复核"),
                permission="disputes.petition_handle", stop_clocks=["petition.recheck"],
                start_clocks=["petition.recheck.answer"]),
-    T("recheck_done", source=[P.RECHECKING], target=P.RECHECKED, label=_("登记复核意见"),
+    T("recheck_done", source=[P.RECHECKING], target=P.RECHECKED, label=gettext_lazy("登记复核意见"),
                permission="disputes.petition_handle", stop_clocks=["petition.recheck.answer"],
                requires_reason=True),
-    T("close", source=[P.ANSWERED, P.REVIEWED, P.DIVERTED], target=P.CLOSED, label=_("办结归档"),
+    T("close", source=[P.ANSWERED, P.REVIEWED, P.DIVERTED], target=P.CLOSED, label=gettext_lazy("办结归档"),
                permission="disputes.petition_handle", stop_clocks=["petition.review", "petition.recheck"],
                style="success"),
 ])

@@ -251,3 +251,78 @@ def panel_counts(user) -> dict:
     return qs.aggregate(open=Count("pk", filter=Q(status__in=open_statuses)),
                         red=Count("pk", filter=Q(status__in=open_statuses, risk=Risk.RED)),
                         warned=Count("pk", filter=Q(status__in=open_statuses) & ~Q(warning="")))
+
+
+# --- case-file cover and index (卷宗封面, 卷内文件目录) ---------------------------------------------------
+
+def _instruments_of(obj) -> list:
+    from instruments.selectors import instruments_by_record
+
+    found = instruments_by_record(town_id=obj.town_id, model=type(obj), object_ids=[obj.pk])
+    return sorted(found.get(str(obj.pk), []), key=lambda i: (i.rendered_at, i.pk))
+
+
+def _instrument_item(instrument) -> dict:
+    note = _("第{n}版").format(n=instrument.version) if instrument.version > 1 else ""
+    return {"title": instrument.title or instrument.kind.name, "number": instrument.number,
+            "date": timezone.localtime(instrument.rendered_at).date(), "note": note}
+
+
+def _numbered(items: list[dict]) -> list[dict]:
+    for serial, item in enumerate(items, start=1):
+        item["serial"] = serial
+        item.setdefault("number", "")
+        item.setdefault("note", "")
+    return items
+
+
+def dispute_cover(user, pk) -> dict:
+    """The case file of a dispute for its printed cover and index: the record, parties and documents.
+
+    Index order follows the file as bound: registration, consent, mediation records, the agreement (or the
+    oral-agreement / termination / refusal record), the rendered instruments, the return visit. Call it inside
+    ``core.i18n.official_language()``: the cover is a document of the archive.
+    """
+    dispute = get_in_scope(user, "disputes.view", Dispute.objects.select_related(
+        "town", "town__district", "village", "grid", "committee", "mediator", "agreement"), pk=pk)
+    parties = list(dispute.parties.all())
+    sessions = sorted(dispute.sessions.all(), key=lambda s: (s.held_on, s.pk))
+    instruments = _instruments_of(dispute)
+    agreement = getattr(dispute, "agreement", None)
+    items = [{"title": _("矛盾纠纷登记表"), "date": dispute.registered_on}]
+    consents = [p.consent_on for p in parties if p.consent_on]
+    if consents:
+        items.append({"title": _("当事人调解意愿记录"), "date": max(consents)})
+    for n, session in enumerate(sessions, start=1):
+        items.append({"title": _("人民调解记录（第{n}次）").format(n=n), "date": session.held_on})
+    if agreement is not None and agreement.kind == "oral":
+        items.append({"title": _("口头调解协议记录"), "date": agreement.agreed_on})
+    items += [_instrument_item(i) for i in instruments]
+    if dispute.outcome == Dispute.Outcome.TERMINATED:
+        items.append({"title": _("终止调解记录"), "date": dispute.outcome_on, "note": dispute.get_route_display()})
+    elif dispute.outcome == Dispute.Outcome.REFUSED:
+        items.append({"title": _("当事人拒绝调解记录"), "date": dispute.outcome_on})
+    if agreement is not None and agreement.confirmation and agreement.confirmation != "none":
+        items.append({"title": _("司法确认情况"), "date": None, "note": agreement.get_confirmation_display()})
+    if dispute.visited_on:
+        items.append({"title": _("回访记录"), "date": dispute.visited_on, "note": dispute.get_performance_display()})
+    return {"record": dispute, "parties": parties, "index": _numbered(items), "instruments": instruments}
+
+
+def petition_cover(user, pk) -> dict:
+    """The case file of a petition (信访事项卷宗) for its printed cover and index; see ``dispute_cover``."""
+    petition = get_in_scope(user, "disputes.petition_view", Petition.objects.select_related(
+        "town", "town__district", "village", "grid"), pk=pk)
+    instruments = _instruments_of(petition)
+    items = [{"title": _("信访事项登记表"), "date": petition.received_on, "note": petition.get_channel_display()}]
+    if petition.acknowledged_on:
+        diverted = petition.route and petition.route != Petition.Route.PETITION
+        title = _("导入法定途径告知") if diverted else _("受理告知")
+        items.append({"title": title, "date": petition.acknowledged_on, "note": petition.get_route_display()})
+    items += [_instrument_item(i) for i in instruments]
+    if petition.review_text:
+        items.append({"title": _("复查意见"), "date": None})
+    if petition.recheck_text:
+        items.append({"title": _("复核意见"), "date": None})
+    return {"record": petition, "parties": [petition.petitioner_name], "index": _numbered(items),
+            "instruments": instruments}

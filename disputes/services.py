@@ -390,8 +390,9 @@ def dispute_register(*, town, actor, kind, summary, committee, parties, mediator
     warning = ""
     if earlier:
         risk = _raise_risk(risk)
-        warning = _("{days}日内同一当事人或地点再次发生纠纷：{codes}").format(
-            days=conf.recurrence_days, codes="、".join(d.code for d in earlier))[:255]
+        with official_language():  # stored on the case file, whoever registers it
+            warning = _("{days}日内同一当事人或地点再次发生纠纷：{codes}").format(
+                days=conf.recurrence_days, codes="、".join(d.code for d in earlier))[:255]
     dispute = Dispute.objects.create(
         town=town, code=_new_code(Dispute, town, "TJ", on), lead=lead, kind=kind,
         summary=_text(summary, _("纠纷简要情况")),
@@ -425,7 +426,8 @@ def dispute_escalate(*, dispute, actor, reason, risk=Risk.RED) -> Dispute:
         raise DomainError(_("升级后的风险等级须高于当前等级。"), field="risk")
     before = snapshot(dispute, ["risk", "warning"])
     dispute.risk = risk
-    dispute.warning = _("纠纷激化：{reason}").format(reason=reason)[:255]
+    with official_language():
+        dispute.warning = _("纠纷激化：{reason}").format(reason=reason)[:255]
     dispute.save(update_fields=["risk", "warning"])
     record(action="disputes.dispute_escalate", obj=dispute, actor=actor, reason=reason, before=before,
            after=snapshot(dispute, ["risk", "warning"]))
@@ -437,8 +439,9 @@ def dispute_escalate(*, dispute, actor, reason, risk=Risk.RED) -> Dispute:
 @transaction.atomic
 def risk_reported(*, dispute, actor, to_whom) -> Dispute:
     to_whom = _text(to_whom, _("报告对象"), max_length=80)
-    clock_services.clock_stop_for(obj=dispute, rule_code="mediation.risk_report", actor=actor,
-                                  reason=_("已报告{who}").format(who=to_whom))
+    with official_language():
+        reported = _("已报告{who}").format(who=to_whom)
+    clock_services.clock_stop_for(obj=dispute, rule_code="mediation.risk_report", actor=actor, reason=reported)
     record(action="disputes.risk_report", obj=dispute, actor=actor, reason=to_whom)
     return dispute
 
@@ -592,13 +595,16 @@ def agreement_sign(*, dispute, actor, party=None, mediator=False, seal=False, on
         if party.signed_on is None:
             party.signed_on = on
             party.save(update_fields=["signed_on"])
-        what = _("当事人{name}签名").format(name=str(party))
+        with official_language():  # the signature record of the agreement (audit reason)
+            what = _("当事人{name}签名").format(name=str(party))
     elif mediator:
         agreement.mediator_signed_on = agreement.mediator_signed_on or on
-        what = _("调解员签名")
+        with official_language():
+            what = _("调解员签名")
     elif seal:
         agreement.seal_on = agreement.seal_on or on
-        what = _("加盖调解委员会印章")
+        with official_language():
+            what = _("加盖调解委员会印章")
     else:
         raise DomainError(_("请选择签署事项。"), field="party")
     agreement.save(update_fields=["mediator_signed_on", "seal_on"])
@@ -676,9 +682,11 @@ def dispute_close(*, dispute, actor, on_date=None) -> Dispute:
     on = _today(on_date)
     dispute.closed_on = on
     _fire(DISPUTE, dispute, "close", ["closed_on"], actor=actor, on_date=on)
+    with official_language():  # stored on the clocks of the case file: the record's language, not the reader's
+        archived = _("案卷归档")
     for code in ("mediation.performance", "mediation.risk_report"):
         clock_services.clock_stop_for(obj=dispute, rule_code=code, actor=actor, on_date=on, outcome="stopped",
-                                      reason=_("案卷归档"))
+                                      reason=archived)
     return dispute
 
 
@@ -747,15 +755,19 @@ def petition_classify(*, petition, actor, petition_class, route, handling_unit="
             clock_services.clock_start(obj=petition, rule_code="petition.handle", actor=actor, start_date=on)
     else:
         petition.closed_on = on
-        _fire(PETITION, petition, "divert", fields + ["closed_on"], actor=actor,
-                       reason=reason or petition.get_route_display(), on_date=on)
+        if not reason:  # the route told to the petitioner in writing: recorded in the official language
+            with official_language():
+                reason = str(petition.get_route_display())
+        _fire(PETITION, petition, "divert", fields + ["closed_on"], actor=actor, reason=reason, on_date=on)
         if route == Petition.Route.MEDIATION:
             # 信访条例 Art. 33 / the 枫桥 approach: the matter becomes a dispute lead for people's mediation.
             lead_create(town=petition.town, actor=actor, source=Lead.Source.PETITION, petition=petition,
                         summary=petition.subject + "：" + petition.content, grid=petition.grid,
                         village=petition.village, parties_count=max(petition.people, 2), on_date=on)
+    with official_language():
+        accepted = _("已受理")
     clock_services.clock_stop_for(obj=petition, rule_code="petition.objection", actor=actor, on_date=on,
-                                  outcome="stopped", reason=_("已受理"))
+                                  outcome="stopped", reason=accepted)
     return petition
 
 

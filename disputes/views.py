@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from access.scope import can, get_in_scope, grants_of, require, restrict
 from core.crypto import mask_address, mask_name, mask_phone
 from core.errors import DomainError
 from core.exports import xlsx_response
+from core.i18n import official_language
 from org.models import Grid, Village
 
 from . import forms, selectors, services
@@ -72,9 +74,29 @@ def dispute_list(request):
             _("案号"), _("登记日期"), _("类型"), _("简要情况"), _("当事人"), _("网格"), _("风险等级"), _("调处层级"),
             _("调解委员会"), _("调解员"), _("状态"), _("结果"), _("结果日期"), _("归档日期"), _("预警")],
             rows, note=_note())
+    if request.GET.get("export") == "archive":
+        return _archive_export(request, qs)
     return render(request, "disputes/list.html", {
         "form": form, "page_obj": _page(request, qs), "can_export": can(request.user, "disputes.export"),
         "can_register": can(request.user, "disputes.mediate"), "title": _("矛盾纠纷台账")})
+
+
+def _archive_export(request, qs):
+    """归档案卷台账: the archived (closed) disputes the filter shows, one row per case file, parties masked."""
+    require(request.user, "disputes.export")
+    qs = qs.filter(status="closed").select_related("agreement", "agreement__instrument").order_by("closed_on", "pk")
+    rows = []
+    for d in qs:
+        agreement = getattr(d, "agreement", None)
+        rows.append((d.code, d.get_kind_display(), "、".join(mask_name(p.name) for p in d.parties.all()),
+                     str(d.committee), str(d.mediator or ""), d.get_level_display(), d.registered_on,
+                     d.get_outcome_display(), d.outcome_on,
+                     agreement.instrument.number if agreement and agreement.instrument else "",
+                     d.get_performance_display(), agreement.get_confirmation_display() if agreement else "",
+                     d.closed_on))
+    return xlsx_response(f"disputes-archive-{timezone.localdate():%Y%m%d}", _("矛盾纠纷归档案卷台账"), [
+        _("案号"), _("类型"), _("当事人"), _("调解委员会"), _("调解员"), _("调处层级"), _("登记日期"), _("调解结果"),
+        _("结果日期"), _("协议书文号"), _("履行情况"), _("司法确认"), _("归档日期")], rows, note=_note())
 
 
 @login_required
@@ -675,3 +697,58 @@ def public_petition(request):
     return render(request, "disputes/public_petition.html", {"form": form, "result": result, "searched": searched,
                                                              "title": _("信访事项办理进度查询")})
 
+
+
+# --- case-file cover and index (卷宗封面, 卷内文件目录) ---------------------------------------------------
+
+def _archive_rows():
+    """Filled in by hand at binding: the town's archive has no such records in Fazhi."""
+    return [(_("档号"), ""), (_("保管期限"), ""), (_("立卷人"), ""), (_("检查人"), "")]
+
+
+def _cover_page(request, record, context):
+    return render(request, "disputes/cover.html", context | {
+        "back_url": record.get_absolute_url(), "official": settings.LANGUAGE_CODE,
+        "organisation": f"{record.town.district.name}{record.town.name}", "code": record.code,
+        "title": _("卷宗封面 {code}").format(code=record.code)})
+
+
+@login_required
+def dispute_cover(request, pk):
+    """The printable cover and index of a dispute's file (A4), in the official language (a document of the archive);
+    names only, masked for readers without ``disputes.contact`` as on the dispute page."""
+    show = can(request.user, "disputes.contact")
+    with official_language():
+        data = selectors.dispute_cover(request.user, pk)
+        d = data["record"]
+        parties = "；".join(_("{name}（{side}）").format(name=p.name if show else mask_name(p.name),
+                                                      side=p.get_side_display()) for p in data["parties"])
+        outcome = d.get_outcome_display() if d.outcome else d.get_status_display()
+        rows = [(_("调解组织"), str(d.committee)), (_("案号"), d.code), (_("纠纷类型"), d.get_kind_display()),
+                (_("当事人"), parties), (_("人民调解员"), str(d.mediator or "")),
+                (_("调处层级"), d.get_level_display()), (_("登记日期"), d.registered_on), (_("调解结果"), outcome),
+                (_("结果日期"), d.outcome_on), (_("归档日期"), d.closed_on)] + _archive_rows()
+        context = {"kind_title": _("人民调解卷宗"), "subtitle": str(d.committee), "rows": rows, "index": data["index"]}
+    return _cover_page(request, d, context)
+
+
+@login_required
+def petition_cover(request, pk):
+    """The printable cover and index of a petition's file; the petitioner's name as on the petition page."""
+    show = can(request.user, "disputes.petition_handle")
+    with official_language():
+        data = selectors.petition_cover(request.user, pk)
+        p = data["record"]
+        if p.opinion:
+            outcome = _("出具处理意见：{opinion}").format(opinion=p.get_opinion_display())
+        elif p.route and p.route != p.Route.PETITION:
+            outcome = _("导入法定途径：{route}").format(route=p.get_route_display())
+        else:
+            outcome = p.get_status_display()
+        rows = [(_("查询码"), p.code), (_("信访人"), p.petitioner_name if show else mask_name(p.petitioner_name)),
+                (_("信访事由"), p.subject), (_("信访渠道"), p.get_channel_display()),
+                (_("信访事项类别"), p.get_petition_class_display()), (_("承办单位"), p.handling_unit),
+                (_("收到日期"), p.received_on), (_("处理结果"), outcome), (_("出具处理意见日期"), p.answered_on),
+                (_("办结日期"), p.closed_on)] + _archive_rows()
+        context = {"kind_title": _("信访事项卷宗"), "subtitle": "", "rows": rows, "index": data["index"]}
+    return _cover_page(request, p, context)

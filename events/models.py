@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.crypto import EncryptedTextField, blind_index, mask_address, mask_name, mask_phone
 from core.procedure import coloured
@@ -104,7 +105,7 @@ class Category(TownScoped):
     spot_settleable = models.BooleanField(_("网格员可就地处置"), default=False)
     public = models.BooleanField(_("群众可上报"), default=True, help_text=_("在门户随手拍和 Open311 中提供。"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     class Meta:
         verbose_name = _("事件分类")
@@ -128,7 +129,7 @@ class RoutingRule(TownScoped):
     position = models.ForeignKey("org.Position", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                  verbose_name=_("承办岗位"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     class Meta:
         verbose_name = _("分拨规则")
@@ -501,7 +502,7 @@ class ApiKey(TownScoped):
     name = models.CharField(_("接入系统"), max_length=100)
     key_hash = models.CharField(max_length=64, editable=False)
     prefix = models.CharField(_("密钥前缀"), max_length=8, editable=False)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.scope import ScopedManager
 from core.crypto import EncryptedTextField, blind_index, mask_id_number, mask_phone
@@ -86,7 +87,7 @@ class Sector(TownScoped):
     description = models.TextField(_("职能"), blank=True)
     lead = models.ForeignKey("Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_sectors",
                              verbose_name=_("板块负责人"))
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     scope_sector = ""
 
@@ -121,7 +122,7 @@ class Position(TownScoped):
     status = models.CharField(_("状态"), max_length=16, choices=PositionStatus.choices, default=PositionStatus.VACANT)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     version = models.PositiveIntegerField(default=0, editable=False)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     scope_sector = "sector"
 
@@ -151,7 +152,7 @@ class Village(TownScoped):
     village_committees = models.TextField(_("村(社区)两委"), blank=True, help_text=_("两委班子成员，每行一人。"))
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     class Meta:
         verbose_name = _("村(社区)")
@@ -170,7 +171,7 @@ class Grid(TownScoped):
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
     households = models.PositiveIntegerField(_("户数"), default=0)
     population = models.PositiveIntegerField(_("人口"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     scope_grid = ""
 
@@ -191,7 +192,7 @@ class MicroGrid(TownScoped):
     name = models.CharField(_("微网格名称"), max_length=64)
     households = models.PositiveIntegerField(_("户数"), default=0)
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     scope_grid = "grid"
 
@@ -290,7 +291,7 @@ class Enterprise(TownScoped):
     address = EncryptedTextField(_("地址"), blank=True, default="")
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
-    active = models.BooleanField(_("启用"), default=True)
+    active = models.BooleanField(pgettext_lazy("status", "启用"), default=True)
 
     scope_grid = "grid"
 
@@ -405,7 +406,7 @@ class ImportBatch(TownScoped):
     file_sm3 = models.CharField(_("文件SM3摘要"), max_length=64)
     file_path = models.CharField(_("存档路径"), max_length=255, blank=True)
     rows = models.PositiveIntegerField(_("行数"), default=0)
-    created = models.PositiveIntegerField(_("新增"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("count", "新增"), default=0)
     updated = models.PositiveIntegerField(_("更新"), default=0)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+", verbose_name=_("导入人"))
