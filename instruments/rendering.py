@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
@@ -55,8 +56,19 @@ def plain(value, *, depth: int = 0):
     return str(value)
 
 
+def omit(paragraphs, prefixes=()) -> list:
+    """``paragraphs|omit(omit_prefixes)``: the paragraphs a dedicated layout does not already show in its own
+    fields (those starting with one of ``prefixes``). Everything else the service wrote stays in the body."""
+    if not paragraphs:
+        return []
+    starts = tuple(str(p) for p in (prefixes or ()) if str(p))
+    return [p for p in paragraphs if not (starts and str(p).startswith(starts))]
+
+
 def environment() -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(autoescape=True)
+    env = ImmutableSandboxedEnvironment(autoescape=True)
+    env.filters["omit"] = omit
+    return env
 
 
 @dataclass(frozen=True)
@@ -68,13 +80,23 @@ class TemplateSource:
     is_generic: bool = False
 
 
-def shipped_template(kind: InstrumentKind) -> tuple[bytes, bool]:
-    """The default file shipped with the system for ``kind`` (or the generic one) and whether it is generic."""
+def shipped_path(kind: InstrumentKind) -> Path:
+    """The shipped file for ``kind``: ``templates_docx/<code>.docx`` (a dedicated layout), else the kind's
+    ``template_file``, else the generic template."""
+    dedicated = TEMPLATES_DIR / f"{kind.code}.docx"
+    if kind.code and dedicated.is_file():
+        return dedicated
     if kind.template_file:
         path = TEMPLATES_DIR / kind.template_file
         if path.is_file():
-            return path.read_bytes(), False
-    return (TEMPLATES_DIR / GENERIC_TEMPLATE).read_bytes(), True
+            return path
+    return TEMPLATES_DIR / GENERIC_TEMPLATE
+
+
+def shipped_template(kind: InstrumentKind) -> tuple[bytes, bool]:
+    """The default file shipped with the system for ``kind`` (or the generic one) and whether it is generic."""
+    path = shipped_path(kind)
+    return path.read_bytes(), path.name == GENERIC_TEMPLATE
 
 
 def current_template(*, town, kind: InstrumentKind) -> TemplateSource:

@@ -114,11 +114,11 @@ def test_post_handover_form(town, leader):
 
 @pytest.mark.django_db
 def test_unnumbered_kinds_and_generic_template(town, leader):
-    instrument = instrument_render(kind_code="interview_record", obj=town, actor=leader,
-                                   context={"paragraphs": ["问：……", "答：……"]})
+    instrument = instrument_render(kind_code="decision_approval", obj=town, actor=leader,
+                                   context={"paragraphs": ["拟处罚：……", "审批：……"]})
     assert instrument.number == "" and instrument.serial is None
     assert instrument.template_label == "通用模板"
-    assert "询问（调查）笔录" in text_of(open_docx(instrument))
+    assert "行政处罚决定审批表" in text_of(open_docx(instrument))
 
 
 @pytest.mark.django_db
