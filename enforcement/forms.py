@@ -295,3 +295,65 @@ class StatementForm(forms.Form):
 class DeferForm(forms.Form):
     days = forms.IntegerField(label=_("延长缴款期限（日）"), min_value=1, max_value=365)
     reason = forms.CharField(label=_("当事人申请理由与审批意见"), max_length=255)
+
+
+YES_NO_APPROVE = [("1", _("批准移送")), ("0", _("不批准移送"))]
+
+
+def _truthy(value) -> bool:
+    return value in (True, "1", "true", "True", "on")
+
+
+class TransferReportForm(forms.Form):
+    suspected_offence = forms.CharField(label=_("涉嫌罪名"), max_length=120)
+    report = forms.CharField(label=_("涉嫌犯罪的事实和移送理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransferDecideForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("审批决定"), choices=YES_NO_APPROVE, coerce=_truthy)
+    opinion = forms.CharField(label=_("审批意见（不批准的须写明理由）"), max_length=255, required=False)
+
+
+class TransferSendForm(forms.Form):
+    organ = forms.CharField(label=_("接受移送的公安机关"), max_length=120)
+    materials = forms.CharField(label=_("移送材料清单（每行一项）"), widget=forms.Textarea(attrs={"rows": 4}),
+                                initial=_("涉嫌犯罪案件移送书\n涉嫌犯罪案件情况的调查报告\n涉案物品清单\n有关检验报告或者鉴定结论\n"
+                                          "其他有关涉嫌犯罪的材料"))
+
+
+class TransferReceiptForm(forms.Form):
+    receipt_on = forms.DateField(label=_("公安机关回执日期"), widget=DATE)
+
+
+class TransferAnswerForm(forms.Form):
+    accepted = forms.TypedChoiceField(label=_("公安机关的决定"), coerce=_truthy,
+                                      choices=[("1", _("立案")), ("0", _("不予立案"))])
+    reason = forms.CharField(label=_("决定书文号与理由（不予立案的须填写）"), max_length=255, required=False)
+    on_date = forms.DateField(label=_("决定日期"), widget=DATE)
+
+
+class TransferReconsiderForm(forms.Form):
+    reason = forms.CharField(label=_("提请复议的理由"), max_length=255)
+
+
+class RecusalApplyForm(forms.Form):
+    applicant = forms.CharField(label=_("申请人"), max_length=120)
+    officers = forms.TypedMultipleChoiceField(label=_("申请回避的执法人员"), coerce=int)
+    grounds = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    received_on = forms.DateField(label=_("收到申请日期"), widget=DATE)
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class RecusalDecideForm(forms.Form):
+    application = forms.TypedChoiceField(label=_("回避申请"), coerce=int)
+    grant = forms.TypedChoiceField(label=_("决定"), coerce=_truthy,
+                                   choices=[("1", _("决定回避")), ("0", _("驳回申请"))])
+    reason = forms.CharField(label=_("决定理由"), max_length=255)
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [(a["id"], f"{a.get('applicant', '')} · {a.get('received_on', '')}")
+                                              for a in applications]

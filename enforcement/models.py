@@ -74,6 +74,9 @@ class Matter(TownScoped):
                                                 help_text=_("法律另有规定须经法制审核的事项（处罚法第五十八条第一款第四项）。"))
     responsible_post = models.CharField(_("责任岗位"), max_length=16, choices=Post.choices, default=Post.CASEWORK)
     checklist = models.TextField(_("办案要点"), blank=True, help_text=_("每行一项，供执法人员办案时逐项核对。"))
+    coercive_measures_allowed = models.BooleanField(
+        _("法律、法规设定了查封、扣押"), default=False,
+        help_text=_("只有法律、法规规定可以查封、扣押的事项才能实施行政强制措施（行政强制法第十七条）。"))
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -542,3 +545,177 @@ class Inspection(TownScoped):
 
     def __str__(self):
         return f"{self.plan.title} · {self.enterprise.name}"
+
+
+# --- transfer to judicial organs (移送司法机关) ----------------------------------------------------------
+@coloured({"reported": "warning", "approved": "warning", "not_approved": "secondary", "sent": "info",
+           "accepted": "dark", "refused": "secondary", "reconsidering": "info"})
+class TransferStatus(models.TextChoices):
+    REPORTED = "reported", _("待负责人审批")
+    APPROVED = "approved", _("已批准移送")
+    NOT_APPROVED = "not_approved", _("不批准移送")
+    SENT = "sent", _("已移送，待公安机关决定")
+    ACCEPTED = "accepted", _("公安机关已立案")
+    REFUSED = "refused", _("公安机关不予立案")
+    RECONSIDERING = "reconsidering", _("已提请复议")
+
+
+# The case waits (no administrative decision) while a transfer is in one of these states.
+TRANSFER_PENDING = (TransferStatus.REPORTED, TransferStatus.APPROVED, TransferStatus.SENT,
+                    TransferStatus.RECONSIDERING)
+
+
+class Transfer(TownScoped):
+    """涉嫌犯罪案件移送 (处罚法 Arts 27, 57(4), 82; 国务院《行政执法机关移送涉嫌犯罪案件的规定》Arts 5-11)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("案件"))
+    status = models.CharField(_("状态"), max_length=16, choices=TransferStatus.choices,
+                              default=TransferStatus.REPORTED)
+    suspected_offence = models.CharField(_("涉嫌罪名"), max_length=120)
+    report = models.TextField(_("移送报告（涉嫌犯罪的事实和理由）"))
+    reported_on = models.DateField(_("报告日期"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("报告人"))
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("审批负责人"))
+    head_opinion = models.CharField(_("审批意见"), max_length=255, blank=True)
+    organ = models.CharField(_("接受移送的公安机关"), max_length=120, blank=True)
+    sent_on = models.DateField(_("移送日期"), null=True, blank=True)
+    letter_number = models.CharField(_("移送书文号"), max_length=60, blank=True)
+    materials = models.TextField(_("移送材料清单"), blank=True, help_text=_("每行一项。"))
+    receipt_on = models.DateField(_("回执日期"), null=True, blank=True)
+    answered_on = models.DateField(_("公安机关决定日期"), null=True, blank=True)
+    answer_reason = models.CharField(_("公安机关决定理由"), max_length=255, blank=True)
+    reconsider_requested_on = models.DateField(_("提请复议日期"), null=True, blank=True)
+    reconsider_reason = models.CharField(_("提请复议理由"), max_length=255, blank=True)
+    reconsider_answered_on = models.DateField(_("复议决定日期"), null=True, blank=True)
+    reconsider_answer = models.CharField(_("复议决定"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("涉嫌犯罪案件移送")
+        verbose_name_plural = _("涉嫌犯罪案件移送")
+        ordering = ["town", "case", "-id"]
+        indexes = [models.Index(fields=["town", "status"], name="enforcement_transfer_status")]
+
+    def __str__(self):
+        return f"{self.case.number} {self.suspected_offence}"
+
+    @property
+    def material_items(self) -> list[str]:
+        return [line.strip() for line in (self.materials or "").splitlines() if line.strip()]
+
+
+# --- a party's recusal application (当事人申请回避) ---------------------------------------------------
+@coloured({"pending": "warning", "granted": "success", "refused": "secondary"})
+class RecusalStatus(models.TextChoices):
+    PENDING = "pending", _("待负责人决定")
+    GRANTED = "granted", _("决定回避")
+    REFUSED = "refused", _("驳回申请")
+
+
+class RecusalApplication(TownScoped):
+    """当事人申请回避 (处罚法 Art. 43): decided by the head; the investigation does not stop meanwhile."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="recusal_applications",
+                             verbose_name=_("案件"))
+    applicant = models.CharField(_("申请人"), max_length=120)
+    officers = models.ManyToManyField(Officer, related_name="+", verbose_name=_("申请回避的执法人员"))
+    grounds = models.TextField(_("申请理由"))
+    received_on = models.DateField(_("收到申请日期"))
+    status = models.CharField(_("决定"), max_length=8, choices=RecusalStatus.choices, default=RecusalStatus.PENDING)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("决定负责人"))
+    decision_reason = models.CharField(_("决定理由"), max_length=255, blank=True)
+    notified_on = models.DateField(_("告知当事人日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("当事人回避申请")
+        verbose_name_plural = _("当事人回避申请")
+        ordering = ["town", "case", "-id"]
+        indexes = [models.Index(fields=["town", "status"], name="enforcement_recusal_status")]
+
+    def __str__(self):
+        return f"{self.case.number} {self.applicant}"
+
+
+# --- instalments (分期缴纳, 处罚法 Art. 66 para 2) ------------------------------------------------------
+class Instalment(TownScoped):
+    """One instalment of an approved plan: its due date comes from its own clock (``penalty.fine.instalment``,
+    the approved number of days from the approval); payments are allocated to instalments in order."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="instalments", verbose_name=_("案件"))
+    seq = models.PositiveSmallIntegerField(_("期次"))
+    days = models.PositiveIntegerField(_("自批准之日起（日）"))
+    amount = models.DecimalField(_("本期金额（元）"), max_digits=12, decimal_places=2)
+    approved_on = models.DateField(_("批准日期"))
+    due_date = models.DateField(_("本期缴款期限"), null=True, blank=True, help_text=_("由期限引擎计算。"))
+    paid_amount = models.DecimalField(_("已缴本金（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    late_fine = models.DecimalField(_("已缴加处罚款（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    paid_on = models.DateField(_("缴清日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("分期缴纳")
+        verbose_name_plural = _("分期缴纳")
+        ordering = ["town", "case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["town", "case", "seq"], name="enforcement_instalment_seq")]
+
+    def __str__(self):
+        return f"{self.case.number} #{self.seq}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+
+# --- seizure and sealing (查封、扣押, 行政强制法 Arts 17-28) -----------------------------------------------
+class MeasureKind(models.TextChoices):
+    SEAL = "seal", _("查封")
+    SEIZE = "seize", _("扣押")
+
+
+@coloured({"in_force": "warning", "released": "success", "confiscated": "dark", "destroyed": "dark"})
+class MeasureStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("实施中")
+    RELEASED = "released", _("已解除")
+    CONFISCATED = "confiscated", _("已没收")
+    DESTROYED = "destroyed", _("已销毁")
+
+
+class CoerciveMeasure(TownScoped):
+    """查封、扣押 with its 30-day term clock (``penalty.seizure.term``): paused for testing (written notice),
+    extended once with the head's approval, ended by 解除 / 没收 / 销毁 within the term."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="measures", verbose_name=_("案件"))
+    kind = models.CharField(_("措施"), max_length=8, choices=MeasureKind.choices)
+    items = models.TextField(_("查封（扣押）物品清单"), help_text=_("每行一项：名称、数量、规格。"))
+    place = models.CharField(_("实施地点"), max_length=200)
+    decided_on = models.DateField(_("实施日期"))
+    emergency = models.BooleanField(_("情况紧急，当场实施"), default=False)
+    reported_on = models.DateField(_("向负责人报告并补办批准日期"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("批准负责人"))
+    officers = models.ManyToManyField(Officer, related_name="+", verbose_name=_("实施的执法人员"))
+    decision_number = models.CharField(_("决定书文号"), max_length=60, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.IN_FORCE)
+    testing = models.BooleanField(_("检测、检验、检疫或技术鉴定中"), default=False)
+    extended = models.BooleanField(_("已延长期限"), default=False)
+    ended_on = models.DateField(_("处理决定日期"), null=True, blank=True)
+    end_reason = models.CharField(_("处理理由"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("查封扣押")
+        verbose_name_plural = _("查封扣押")
+        ordering = ["town", "case", "-decided_on", "-id"]
+        indexes = [models.Index(fields=["town", "status"], name="enforcement_measure_status")]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_kind_display()}"
+
+    @property
+    def item_lines(self) -> list[str]:
+        return [line.strip() for line in (self.items or "").splitlines() if line.strip()]

@@ -15,12 +15,24 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from clocks import registry
 from core.errors import DomainError
 from core.procedure import Procedure, Transition
 
-from .models import Case, CaseStatus, Outcome, PartyKind, PowerSource, ProcedureKind, ReviewResult, ServiceMethod
+from .models import (
+    TRANSFER_PENDING,
+    Case,
+    CaseStatus,
+    Outcome,
+    PartyKind,
+    PowerSource,
+    ProcedureKind,
+    ReviewResult,
+    ServiceMethod,
+    TransferStatus,
+)
 
 S = CaseStatus
 
@@ -183,6 +195,27 @@ def guard_decision(case, ctx) -> None:
                           rule="penalty.guard.contents")
 
 
+def guard_transfer(case, ctx) -> None:
+    """penalty.guard.transfer_pending (移送规定 Art. 11): no administrative decision while a transfer to the
+    judicial organs is pending; once the public-security organ has filed the case, no fine instead of the
+    criminal proceedings (a warning, an order to stop production or a licence penalty may still be imposed)."""
+    statuses = set(case.transfers.values_list("status", flat=True))
+    if statuses & set(TRANSFER_PENDING):
+        raise DomainError(_("本案已报告或移送公安机关，在公安机关作出是否立案的决定前，不得作出行政处罚决定。"),
+                          rule="penalty.guard.transfer_pending")
+    fine = ctx.data.get("fine")
+    if TransferStatus.ACCEPTED in statuses and ctx.data.get("outcome") == Outcome.PENALTY and fine \
+            and Decimal(fine) > 0:
+        raise DomainError(_("公安机关已对本案立案，不得以罚款代替移送；"
+                            "警告、责令停产停业、暂扣或者吊销许可证照仍可依法作出。"),
+                          rule="penalty.guard.transfer_pending", field="fine")
+
+
+def guard_transfer_accepted(case, ctx) -> None:
+    if not case.transfers.filter(status=TransferStatus.ACCEPTED).exists():
+        raise DomainError(_("公安机关尚未对移送的案件立案，不能以移送结案。"), rule="penalty.guard.crime_transfer")
+
+
 def guard_summary(case, ctx) -> None:
     """penalty.guard.summary with the thresholds penalty.summary.max_fine.person/org (Art. 51)."""
     if not case.matter.summary_allowed:
@@ -239,48 +272,54 @@ def apply_set(obj, ctx) -> list[str]:
 
 
 HANDLE, APPROVE = "enforcement.case_handle", "enforcement.case_approve"
+BEFORE_DECISION = [S.FILED, S.INVESTIGATING, S.INVESTIGATION_CLOSED, S.NOTICE_SERVED, S.HEARING, S.LEGAL_REVIEW,
+                   S.COLLECTIVE_DISCUSSION]
 DECIDE_FROM = [S.INVESTIGATION_CLOSED, S.NOTICE_SERVED, S.HEARING, S.LEGAL_REVIEW, S.COLLECTIVE_DISCUSSION]
 
 _TRANSITIONS = [
-        Transition("file", source=[S.LEAD], target=S.FILED, label=_("批准立案"), permission=APPROVE,
+        Transition("file", source=[S.LEAD], target=S.FILED, label=_l("批准立案"), permission=APPROVE,
                    guards=[guard_power], style="success"),
-        Transition("drop", source=[S.LEAD], target=S.DROPPED, label=_("不予立案"), permission=APPROVE,
+        Transition("drop", source=[S.LEAD], target=S.DROPPED, label=_l("不予立案"), permission=APPROVE,
                    requires_reason=True, style="secondary"),
-        Transition("investigate", source=[S.FILED], target=S.INVESTIGATING, label=_("开始调查"), permission=HANDLE,
+        Transition("investigate", source=[S.FILED], target=S.INVESTIGATING, label=_l("开始调查"), permission=HANDLE,
                    guards=[guard_two_officers]),
         Transition("close_investigation", source=[S.INVESTIGATING], target=S.INVESTIGATION_CLOSED,
-                   label=_("调查终结"), permission=HANDLE, guards=[guard_two_officers, guard_evidence]),
+                   label=_l("调查终结"), permission=HANDLE, guards=[guard_two_officers, guard_evidence]),
         Transition("serve_notice", source=[S.INVESTIGATION_CLOSED, S.NOTICE_SERVED], target=S.NOTICE_SERVED,
-                   label=_("送达事先告知书"), permission=HANDLE, guards=[guard_hearing_offered],
+                   label=_l("送达事先告知书"), permission=HANDLE, guards=[guard_hearing_offered],
                    stop_clocks=["penalty.preservation.decide"]),
-        Transition("request_hearing", source=[S.NOTICE_SERVED], target=S.HEARING, label=_("当事人申请听证"),
+        Transition("request_hearing", source=[S.NOTICE_SERVED], target=S.HEARING, label=_l("当事人申请听证"),
                    permission=HANDLE, guards=[guard_hearing_in_time], stop_clocks=["penalty.hearing.request"]),
         Transition("submit_review", source=[S.NOTICE_SERVED, S.HEARING], target=S.LEGAL_REVIEW,
-                   label=_("提交法制审核"), permission=HANDLE, guards=[guard_hearing_record]),
+                   label=_l("提交法制审核"), permission=HANDLE, guards=[guard_hearing_record]),
         Transition("discuss", source=[S.NOTICE_SERVED, S.HEARING, S.LEGAL_REVIEW], target=S.COLLECTIVE_DISCUSSION,
-                   label=_("集体讨论"), permission="enforcement.collective", guards=[guard_hearing_record]),
-        Transition("decide", source=DECIDE_FROM, target=S.DECIDED, label=_("作出决定"), permission=APPROVE,
-                   guards=[guard_power, guard_notice_first, guard_hearing_record, guard_legal_review,
-                           guard_collective, guard_decision],
+                   label=_l("集体讨论"), permission="enforcement.collective", guards=[guard_hearing_record]),
+        Transition("decide", source=DECIDE_FROM, target=S.DECIDED, label=_l("作出决定"), permission=APPROVE,
+                   guards=[guard_power, guard_transfer, guard_notice_first, guard_hearing_record,
+                           guard_legal_review, guard_collective, guard_decision],
                    stop_clocks=["penalty.decision", "penalty.hearing.request", "penalty.statement.window"],
                    style="success"),
-        Transition("decide_on_spot", source=[S.LEAD], target=S.DECIDED_ON_SPOT, label=_("当场处罚"),
+        Transition("decide_on_spot", source=[S.LEAD], target=S.DECIDED_ON_SPOT, label=_l("当场处罚"),
                    permission=HANDLE, guards=[guard_power, guard_summary], start_clocks=["penalty.summary.file"],
                    style="success"),
-        Transition("serve", source=[S.DECIDED, S.DECIDED_ON_SPOT], target=S.SERVED, label=_("送达决定书"),
+        Transition("serve", source=[S.DECIDED, S.DECIDED_ON_SPOT], target=S.SERVED, label=_l("送达决定书"),
                    permission=HANDLE, guards=[guard_eservice], stop_clocks=["penalty.serve"]),
-        Transition("file_with_agency", source=[S.SERVED], target=S.FILED_WITH_AGENCY, label=_("报机关备案"),
+        Transition("file_with_agency", source=[S.SERVED], target=S.FILED_WITH_AGENCY, label=_l("报机关备案"),
                    permission=HANDLE, stop_clocks=["penalty.summary.file"]),
-        Transition("execute", source=[S.SERVED, S.FILED_WITH_AGENCY], target=S.EXECUTING, label=_("进入执行"),
+        Transition("execute", source=[S.SERVED, S.FILED_WITH_AGENCY], target=S.EXECUTING, label=_l("进入执行"),
                    permission=HANDLE),
         Transition("close", source=[S.SERVED, S.FILED_WITH_AGENCY, S.EXECUTING], target=S.CLOSED,
-                   label=_("结案"), permission=APPROVE, guards=[guard_close],
+                   label=_l("结案"), permission=APPROVE, guards=[guard_close],
                    stop_clocks=["penalty.fine.payment"], style="dark"),
-        Transition("archive", source=[S.CLOSED], target=S.ARCHIVED, label=_("归档"), permission=APPROVE,
+        Transition("close_transferred", source=BEFORE_DECISION, target=S.CLOSED, label=_l("移送结案"),
+                   permission=APPROVE, guards=[guard_transfer_accepted],
+                   stop_clocks=["penalty.statement.window", "penalty.hearing.request"], style="dark"),
+        Transition("archive", source=[S.CLOSED], target=S.ARCHIVED, label=_l("归档"), permission=APPROVE,
                    style="dark"),
 ]
 CASE = Procedure(model=Case, audit_prefix="enforcement.case",
                  transitions=[replace(t, apply=apply_set) for t in _TRANSITIONS])
 
 # Transitions that need their own form (data) rather than a plain button.
-FORM_ACTIONS = {"serve_notice", "request_hearing", "decide", "decide_on_spot", "serve", "close", "drop"}
+FORM_ACTIONS = {"close_transferred", "serve_notice", "request_hearing", "decide", "decide_on_spot", "serve", "close",
+                "drop"}

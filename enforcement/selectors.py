@@ -78,6 +78,63 @@ def reviews_and_discussions(timeline) -> tuple[list[dict], list[dict]]:
     return reviews, discussions
 
 
+WORKFLOW_ACTIONS = {
+    "transfer": ("enforcement.transfer_report", "enforcement.transfer_decide", "enforcement.transfer_send",
+                 "enforcement.transfer_receipt", "enforcement.transfer_answer", "enforcement.transfer_reconsider"),
+    "application": ("enforcement.recusal_apply", "enforcement.recusal_application_decide"),
+    "measure": ("enforcement.measure_decide", "enforcement.measure_report", "enforcement.measure_testing",
+                "enforcement.measure_extend", "enforcement.measure_end"),
+    "plan": ("enforcement.instalment_approve", "enforcement.instalment_pay"),
+}
+
+
+def workflows(timeline) -> dict:
+    """Transfers, recusal applications, coercive measures and the instalment plan of a case as they stand after
+    their latest audited step (each step records the record's state): no extra query on the case page.
+    Returns ``{"transfer": [...], "application": [...], "measure": [...], "plan": [...]}``, newest first."""
+    from .models import MeasureStatus, RecusalStatus, TransferStatus
+
+    labels = {"transfer": TransferStatus, "application": RecusalStatus, "measure": MeasureStatus}
+    found = {key: {} for key in WORKFLOW_ACTIONS}
+    for entry in reversed(timeline):  # oldest first: the latest state wins
+        after = entry.after if isinstance(entry.after, dict) else {}
+        for key, actions in WORKFLOW_ACTIONS.items():
+            if entry.action in actions and after.get(key) is not None:
+                state = dict(after)
+                state["id"] = after[key]
+                enum = labels.get(key)
+                if enum is not None and state.get("status") in enum.values:
+                    state["status_label"] = enum(state["status"]).label
+                found[key][after[key]] = state
+    return {key: sorted(items.values(), key=lambda s: -int(s["id"])) for key, items in found.items()}
+
+
+def transfer_steps(case, transfer: dict | None) -> set[str]:
+    """The transfer steps that fit the case and its latest transfer (as ``workflows`` folded it)."""
+    from .models import CaseStatus, ProcedureKind, TransferStatus
+
+    status = (transfer or {}).get("status")
+    steps = set()
+    if case.is_open and case.procedure == ProcedureKind.ORDINARY and case.status != CaseStatus.LEAD and \
+            status not in ("reported", "approved", "sent", "reconsidering", "accepted"):
+        steps.add("transfer_report")
+    if status == TransferStatus.REPORTED:
+        steps.add("transfer_decide")
+    elif status == TransferStatus.APPROVED:
+        steps.add("transfer_send")
+    elif status == TransferStatus.SENT:
+        steps |= {"transfer_answer"} | (set() if transfer.get("receipt_on") else {"transfer_receipt"})
+    elif status == TransferStatus.RECONSIDERING:
+        steps.add("transfer_answer")
+    elif status == TransferStatus.REFUSED and not transfer.get("reconsider_requested_on"):
+        steps.add("transfer_reconsider")
+    elif status == TransferStatus.ACCEPTED and case.status in (
+            "filed", "investigating", "investigation_closed", "notice_served", "hearing", "legal_review",
+            "collective_discussion"):
+        steps.add("close_transferred")
+    return steps
+
+
 def case_clocks(case):
     from clocks.models import Clock
 
@@ -242,3 +299,24 @@ def public_figures(town, year: int) -> dict:
                                 .values("case").distinct().count())
     figures["year"] = year
     return figures
+
+
+def open_transfers(user) -> list:
+    """Transfers to the judicial organs not yet answered (supervision page), with the running transfer clock."""
+    from clocks.models import Clock, ClockStatus
+
+    from .models import TRANSFER_PENDING, Transfer
+
+    rows = list(restrict(user, "enforcement.case_view", Transfer).filter(status__in=TRANSFER_PENDING)
+                .select_related("case").order_by("reported_on", "id")[:100])
+    clocks = {}
+    if rows:
+        for clock in (Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case),
+                                           object_id__in=[t.case_id for t in rows],
+                                           rule_code__startswith="penalty.transfer.",
+                                           status__in=[ClockStatus.RUNNING, ClockStatus.OVERDUE])
+                      .order_by("id")):
+            clocks[clock.object_id] = clock
+    for row in rows:
+        row.clock = clocks.get(row.case_id)
+    return rows

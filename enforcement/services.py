@@ -32,6 +32,7 @@ from instruments.services import instrument_render
 from . import documents
 from .models import (
     FIELD_RECORDS,
+    TRANSFER_PENDING,
     Case,
     CaseSource,
     CaseStatus,
@@ -51,6 +52,8 @@ from .models import (
     Reviewer,
     ReviewResult,
     Training,
+    Transfer,
+    TransferStatus,
 )
 from .procedure import CASE, check_officers, check_power
 
@@ -558,13 +561,14 @@ def case_file(*, case: Case, actor, reason: str = "", on_date=None) -> Case:
     case.filed_on = day
     clock_services.clock_start(obj=case, rule_code="penalty.decision", actor=actor, start_date=day,
                                length=case.matter.decision_days)
-    _render("filing_approval", case, actor, number=False, on_date=day, lines=[
-        _("案件编号：{n}").format(n=case.number), _("执法事项：{m}").format(m=case.matter),
-        _party_line(case), _("案情摘要：{f}").format(f=case.facts),
-        _("立案依据：{b}").format(b=case.matter.basis_citation),
-        _("承办人员：{o}").format(o="、".join(str(o) for o in case.officers.all()) or "—"),
-        _("审批意见：同意立案。{r}").format(r=reason or ""),
-    ])
+    with official_language():
+        _render("filing_approval", case, actor, number=False, on_date=day, lines=[
+            _("案件编号：{n}").format(n=case.number), _("执法事项：{m}").format(m=case.matter),
+            _party_line(case), _("案情摘要：{f}").format(f=case.facts),
+            _("立案依据：{b}").format(b=case.matter.basis_citation),
+            _("承办人员：{o}").format(o="、".join(str(o) for o in case.officers.all()) or "—"),
+            _("审批意见：同意立案。{r}").format(r=reason or ""),
+        ])
     return case
 
 
@@ -578,10 +582,12 @@ def case_fire(*, case: Case, action: str, actor, reason: str = "", on_date=None)
     day = _today(on_date)
     CASE.fire(case, action, actor=actor, reason=reason, on_date=day)
     if action == "close_investigation":
-        _render("investigation_report", case, actor, number=False, on_date=day, lines=[
-            _("案件编号：{n}").format(n=case.number), _party_line(case), _("违法事实：{f}").format(f=case.facts),
-            _("证据：{e}").format(e="、".join(case.evidence.values_list("title", flat=True))),
-            _("适用依据：{b}").format(b=case.matter.basis_citation), _("调查人员意见：{r}").format(r=reason or "—")])
+        with official_language():
+            _render("investigation_report", case, actor, number=False, on_date=day, lines=[
+                _("案件编号：{n}").format(n=case.number), _party_line(case), _("违法事实：{f}").format(f=case.facts),
+                _("证据：{e}").format(e="、".join(case.evidence.values_list("title", flat=True))),
+                _("适用依据：{b}").format(b=case.matter.basis_citation),
+                _("调查人员意见：{r}").format(r=reason or "—")])
     return case
 
 
@@ -639,10 +645,11 @@ def evidence_add(*, case: Case, kind: str, title: str, actor, upload=None, descr
     if preserved:
         clock_services.clock_start(obj=case, rule_code="penalty.preservation.decide", actor=actor, start_date=day)
     if kind in FIELD_RECORDS:
-        _render(kind, case, actor, number=False, on_date=day, title=evidence.title, lines=[
-            _("案件编号：{n}").format(n=case.number),
-            _("执法人员：{o}（已出示执法证件）").format(o="、".join(str(o) for o in officers)),
-            _("记录内容：{d}").format(d=description or evidence.title)])
+        with official_language():
+            _render(kind, case, actor, number=False, on_date=day, title=evidence.title, lines=[
+                _("案件编号：{n}").format(n=case.number),
+                _("执法人员：{o}（已出示执法证件）").format(o="、".join(str(o) for o in officers)),
+                _("记录内容：{d}").format(d=description or evidence.title)])
     return evidence
 
 
@@ -660,8 +667,9 @@ def preservation_decide(*, evidence: Evidence, decision: str, actor, on_date=Non
     case = evidence.case
     if not case.evidence.filter(preserved=True, preservation_decided_on__isnull=True).exists():
         clock_services.clock_stop_for(obj=case, rule_code="penalty.preservation.decide", actor=actor, on_date=day)
-    _render("preservation_decision", case, actor, on_date=day, lines=[
-        _("先行登记保存的证据：{t}").format(t=evidence.title), _("处理决定：{d}").format(d=decision)])
+    with official_language():
+        _render("preservation_decision", case, actor, on_date=day, lines=[
+            _("先行登记保存的证据：{t}").format(t=evidence.title), _("处理决定：{d}").format(d=decision)])
     record(action="enforcement.preservation_decide", obj=case, actor=actor,
            after={"evidence": evidence.pk, "decision": decision, "on": day})
     return evidence
@@ -681,14 +689,16 @@ def notice_serve(*, case: Case, proposed_penalty: str, actor, proposed_fine=None
                proposed_fine=fine, proposed_penalty=proposed_penalty.strip(), notice_served_on=day,
                hearing_offered=bool(hearing_offered))
     clock_services.clock_start(obj=case, rule_code="penalty.statement.window", actor=actor, start_date=day)
-    lines = [_party_line(case), _("经调查，你（单位）{f}").format(f=case.facts),
-             _("依据{b}，本机关拟作出如下行政处罚：{p}").format(b=case.matter.basis_citation, p=proposed_penalty),
-             _("根据《中华人民共和国行政处罚法》第四十四条、第四十五条，你（单位）有权进行陈述和申辩。")]
     if hearing_offered:
         clock_services.clock_start(obj=case, rule_code="penalty.hearing.request", actor=actor, start_date=day)
-        lines.append(_("根据第六十三条、第六十四条，你（单位）有权要求听证，应当在收到本告知书之日起五个工作日内提出，"
-                       "逾期视为放弃。当事人不承担听证费用。"))
-    _render("notice_of_intended_penalty", case, actor, on_date=day, recipient=case.party_name, lines=lines)
+    with official_language():
+        lines = [_party_line(case), _("经调查，你（单位）{f}").format(f=case.facts),
+                 _("依据{b}，本机关拟作出如下行政处罚：{p}").format(b=case.matter.basis_citation, p=proposed_penalty),
+                 _("根据《中华人民共和国行政处罚法》第四十四条、第四十五条，你（单位）有权进行陈述和申辩。")]
+        if hearing_offered:
+            lines.append(_("根据第六十三条、第六十四条，你（单位）有权要求听证，应当在收到本告知书之日起五个工作日内提出，"
+                           "逾期视为放弃。当事人不承担听证费用。"))
+        _render("notice_of_intended_penalty", case, actor, on_date=day, recipient=case.party_name, lines=lines)
     return case
 
 
@@ -715,10 +725,11 @@ def statement_record(*, case: Case, statement: str, review: str, actor, waived: 
     case.statement_text, case.statement_review = (statement or "").strip(), (review or "").strip()
     case.save(update_fields=["statement_on", "statement_waived", "statement_text", "statement_review"])
     clock_services.clock_stop_for(obj=case, rule_code="penalty.statement.window", actor=actor, on_date=day)
-    _render("statement_record", case, actor, number=False, on_date=day, lines=[
-        _("案件编号：{n}").format(n=case.number),
-        _("当事人明确放弃陈述、申辩权利。") if waived else _("陈述申辩意见：{s}").format(s=statement),
-        _("复核意见：{r}").format(r=review or "—")])
+    with official_language():
+        _render("statement_record", case, actor, number=False, on_date=day, lines=[
+            _("案件编号：{n}").format(n=case.number),
+            _("当事人明确放弃陈述、申辩权利。") if waived else _("陈述申辩意见：{s}").format(s=statement),
+            _("复核意见：{r}").format(r=review or "—")])
     record(action="enforcement.statement", obj=case, actor=actor, before=before,
            after=snapshot(case, ["statement_on", "statement_waived"]))
     return case
@@ -747,20 +758,22 @@ def hearing_hold(*, case: Case, host, held_on, record_text: str, signed: bool, a
         raise DomainError(_("请填写听证笔录。"), field="record_text")
     if notice_date:
         _check_hearing_notice(case, notice_date, held_on, actor)
-        _render("hearing_notice", case, actor, on_date=notice_date, recipient=case.party_name, lines=[
-            _party_line(case), _("本机关定于{d}举行听证，请准时参加。").format(d=held_on),
-            _("听证主持人：{h}").format(h=getattr(host, "display_name", "") or host),
-            _("当事人可以亲自参加听证，也可以委托一至二人代理；不承担听证费用。")])
+        with official_language():
+            _render("hearing_notice", case, actor, on_date=notice_date, recipient=case.party_name, lines=[
+                _party_line(case), _("本机关定于{d}举行听证，请准时参加。").format(d=held_on),
+                _("听证主持人：{h}").format(h=getattr(host, "display_name", "") or host),
+                _("当事人可以亲自参加听证，也可以委托一至二人代理；不承担听证费用。")])
     before = snapshot(case, ["hearing_on", "hearing_host_id", "hearing_record_signed"])
     case.hearing_host = host
     case.hearing_on = held_on
     case.hearing_record = record_text.strip()
     case.hearing_record_signed = bool(signed)
     case.save(update_fields=["hearing_host", "hearing_on", "hearing_record", "hearing_record_signed"])
-    _render("hearing_record", case, actor, number=False, on_date=held_on, lines=[
-        _("听证主持人：{h}").format(h=getattr(host, "display_name", "") or host),
-        _("听证日期：{d}").format(d=held_on), record_text,
-        _("当事人签字确认：{s}").format(s=_("已签字") if signed else _("未签字"))])
+    with official_language():
+        _render("hearing_record", case, actor, number=False, on_date=held_on, lines=[
+            _("听证主持人：{h}").format(h=getattr(host, "display_name", "") or host),
+            _("听证日期：{d}").format(d=held_on), record_text,
+            _("当事人签字确认：{s}").format(s=_("已签字") if signed else _("未签字"))])
     record(action="enforcement.hearing_hold", obj=case, actor=actor, before=before,
            after=snapshot(case, ["hearing_on", "hearing_host_id", "hearing_record_signed"]))
     return case
@@ -802,11 +815,12 @@ def legal_review_record(*, case: Case, result: str, opinion: str, actor, on_date
     day = _today(on_date)
     review = LegalReview.objects.create(town=case.town, case=case, reviewer=actor, result=result,
                                         opinion=opinion.strip(), reviewed_on=day)
-    _render("legal_review_opinion", case, actor, on_date=day, lines=[
-        _("案件编号：{n}").format(n=case.number), _("执法事项：{m}").format(m=case.matter),
-        _("拟处罚内容：{p}").format(p=case.proposed_penalty or "—"),
-        _("审核结论：{r}").format(r=review.get_result_display()), _("审核意见：{o}").format(o=opinion),
-        _("审核人员：{r}（法律职业资格证书编号：{q}）").format(r=reviewer.name, q=reviewer.qualification_number)])
+    with official_language():
+        _render("legal_review_opinion", case, actor, on_date=day, lines=[
+            _("案件编号：{n}").format(n=case.number), _("执法事项：{m}").format(m=case.matter),
+            _("拟处罚内容：{p}").format(p=case.proposed_penalty or "—"),
+            _("审核结论：{r}").format(r=review.get_result_display()), _("审核意见：{o}").format(o=opinion),
+            _("审核人员：{r}（法律职业资格证书编号：{q}）").format(r=reviewer.name, q=reviewer.qualification_number)])
     record(action="enforcement.legal_review", obj=case, actor=actor,
            after={"review": review.pk, "result": result, "reviewed_on": day, "opinion": review.opinion,
                   "reviewer": reviewer.name})
@@ -830,10 +844,11 @@ def discussion_record(*, case: Case, held_on, participants: str, minutes: str, c
     discussion = Discussion.objects.create(town=case.town, case=case, held_on=held_on, participants=participants,
                                            minutes=minutes, conclusion=conclusion, dissent=dissent,
                                            created_by=actor)
-    _render("collective_discussion_record", case, actor, number=False, on_date=held_on, lines=[
-        _("讨论日期：{d}").format(d=held_on), _("参加人员：{p}").format(p=participants),
-        _("讨论记录：{m}").format(m=minutes), _("不同意见：{d}").format(d=dissent or _("无")),
-        _("讨论决定：{c}").format(c=conclusion)])
+    with official_language():
+        _render("collective_discussion_record", case, actor, number=False, on_date=held_on, lines=[
+            _("讨论日期：{d}").format(d=held_on), _("参加人员：{p}").format(p=participants),
+            _("讨论记录：{m}").format(m=minutes), _("不同意见：{d}").format(d=dissent or _("无")),
+            _("讨论决定：{c}").format(c=conclusion)])
     record(action="enforcement.discussion", obj=case, actor=actor,
            after={"discussion": discussion.pk, "held_on": held_on, "participants": participants,
                   "conclusion": conclusion, "dissent": dissent})
@@ -854,26 +869,29 @@ def case_decide(*, case: Case, outcome: str, actor, penalty_text: str = "", fine
                correction_ordered=bool(correction_ordered), first_offence_waiver=bool(first_offence_waiver))
     kind = {Outcome.PENALTY: "penalty_decision", Outcome.NO_PENALTY: "no_penalty_decision",
             Outcome.TRANSFER: "transfer_letter"}[outcome]
-    lines = [_party_line(case), _("违法事实：{f}").format(f=case.facts),
-             _("证据：{e}").format(e="、".join(case.evidence.values_list("title", flat=True)) or "—")]
+    with official_language():
+        lines = [_party_line(case), _("违法事实：{f}").format(f=case.facts),
+                 _("证据：{e}").format(e="、".join(case.evidence.values_list("title", flat=True)) or "—")]
+        if outcome == Outcome.PENALTY:
+            lines += [_("处罚依据：{b}").format(b=case.matter.basis_citation),
+                      _("处罚种类和数额：{p}").format(p=penalty_text),
+                      _("履行方式和期限：自收到本决定书之日起十五日内到指定银行或者通过电子支付系统缴纳罚款；"
+                        "逾期不缴纳的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额。"),
+                      _("责令当事人立即改正（限期改正）违法行为。"),
+                      _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")]
+        elif outcome == Outcome.NO_PENALTY:
+            reason_text = penalty_text or _("违法行为轻微并及时改正，没有造成危害后果。")
+            lines.append(_("决定不予行政处罚：{p}").format(p=reason_text))
+        else:
+            lines.append(_("本案涉嫌犯罪，依法移送司法机关：{p}").format(p=penalty_text))
+    with official_language():
+        instrument = _render(kind, case, actor, on_date=day, recipient=case.party_name, lines=lines)
     if outcome == Outcome.PENALTY:
-        lines += [_("处罚依据：{b}").format(b=case.matter.basis_citation),
-                  _("处罚种类和数额：{p}").format(p=penalty_text),
-                  _("履行方式和期限：自收到本决定书之日起十五日内到指定银行或者通过电子支付系统缴纳罚款；"
-                    "逾期不缴纳的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超过罚款数额。"),
-                  _("责令当事人立即改正（限期改正）违法行为。"),
-                  _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")]
-    elif outcome == Outcome.NO_PENALTY:
-        reason_text = penalty_text or _("违法行为轻微并及时改正，没有造成危害后果。")
-        lines.append(_("决定不予行政处罚：{p}").format(p=reason_text))
-    else:
-        lines.append(_("本案涉嫌犯罪，依法移送司法机关：{p}").format(p=penalty_text))
-    instrument = _render(kind, case, actor, on_date=day, recipient=case.party_name, lines=lines)
-    if outcome == Outcome.PENALTY:
-        _render("correction_order", case, actor, on_date=day, recipient=case.party_name, lines=[
-            _party_line(case), _("你（单位）{f}").format(f=case.facts),
-            _("根据《中华人民共和国行政处罚法》第二十八条和{b}，责令你（单位）立即改正（限期改正）上述违法行为。").format(
-                b=case.matter.basis_citation)])
+        with official_language():
+            _render("correction_order", case, actor, on_date=day, recipient=case.party_name, lines=[
+                _party_line(case), _("你（单位）{f}").format(f=case.facts),
+                _("根据《中华人民共和国行政处罚法》第二十八条和{b}，责令你（单位）立即改正（限期改正）上述违法行为。").format(
+                    b=case.matter.basis_citation)])
     Case.objects.filter(pk=case.pk).update(decision_number=instrument.number)
     case.decision_number = instrument.number
     if not party_present:
@@ -900,11 +918,12 @@ def case_summary_decide(*, town, matter: Matter, actor, party_name: str, facts: 
                data={"fine": fine, "penalty_text": penalty_text, "officers": officers},
                outcome=Outcome.PENALTY, fine=fine, penalty_text=(penalty_text or "").strip(), decided_on=day,
                correction_ordered=True)
-    instrument = _render("onspot_decision", case, actor, on_date=day, recipient=case.party_name, lines=[
-        _party_line(case), _("违法事实：{f}").format(f=facts), _("处罚依据：{b}").format(b=matter.basis_citation),
-        _("处罚内容：{p}").format(p=penalty_text),
-        _("执法人员：{o}").format(o="、".join(str(o) for o in officers)),
-        _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")])
+    with official_language():
+        instrument = _render("onspot_decision", case, actor, on_date=day, recipient=case.party_name, lines=[
+            _party_line(case), _("违法事实：{f}").format(f=facts), _("处罚依据：{b}").format(b=matter.basis_citation),
+            _("处罚内容：{p}").format(p=penalty_text),
+            _("执法人员：{o}").format(o="、".join(str(o) for o in officers)),
+            _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")])
     Case.objects.filter(pk=case.pk).update(decision_number=instrument.number)
     case.decision_number = instrument.number
     return case
@@ -916,10 +935,11 @@ def case_serve(*, case: Case, method: str, actor, served_on=None, eservice_conse
     day = _today(served_on)
     _fire_with(case, "serve", actor=actor, on_date=day, data={"method": method, "eservice_consent": eservice_consent},
                served_on=day, service_method=method, eservice_consent=bool(eservice_consent or case.eservice_consent))
-    _render("proof_of_service", case, actor, number=False, on_date=day, lines=[
-        _("受送达人：{p}").format(p=case.party_name),
-        _("送达文书：{n}").format(n=case.decision_number or _("行政处罚决定书")),
-        _("送达方式：{m}").format(m=case.get_service_method_display()), _("送达日期：{d}").format(d=day)])
+    with official_language():
+        _render("proof_of_service", case, actor, number=False, on_date=day, lines=[
+            _("受送达人：{p}").format(p=case.party_name),
+            _("送达文书：{n}").format(n=case.decision_number or _("行政处罚决定书")),
+            _("送达方式：{m}").format(m=case.get_service_method_display()), _("送达日期：{d}").format(d=day)])
     if case.outcome == Outcome.PENALTY and case.fine:
         clock_services.clock_start(obj=case, rule_code="penalty.fine.payment", actor=actor, start_date=day)
     return case
@@ -990,11 +1010,12 @@ def payment_defer(*, case: Case, days: int, reason: str, actor) -> Case:
     clock_services.clock_extend(clock=clock, days_or_length=days, approver=actor, reason=reason, actor=actor,
                                 notice=_("已书面告知当事人新的缴款期限"))
     clock.refresh_from_db()
-    _render("payment_deferral", case, actor, recipient=case.party_name, lines=[
-        _party_line(case),
-        _("经当事人申请，同意暂缓缴纳罚款{f}元，缴款期限延至{d}。").format(
-            f=case.fine, d=clock.due_date or _("（待导入相应年度工作日历后确定）")),
-        _("理由：{r}").format(r=reason)])
+    with official_language():
+        _render("payment_deferral", case, actor, recipient=case.party_name, lines=[
+            _party_line(case),
+            _("经当事人申请，同意暂缓缴纳罚款{f}元，缴款期限延至{d}。").format(
+                f=case.fine, d=clock.due_date or _("（待导入相应年度工作日历后确定）")),
+            _("理由：{r}").format(r=reason)])
     record(action="enforcement.payment_defer", obj=case, actor=actor, reason=reason,
            after={"days": int(days), "due_date": clock.due_date})
     return case
@@ -1017,12 +1038,13 @@ def demand_serve(*, case: Case, actor, on_date=None) -> Case:
     Case.objects.filter(pk=case.pk).update(demand_served_on=day)
     case.demand_served_on = day
     late = late_fine_for(case, day)
-    _render("demand_notice", case, actor, on_date=day, recipient=case.party_name, lines=[
-        _party_line(case), _("本机关于{d}作出{n}，你（单位）未在法定期限内缴纳罚款。").format(
-            d=case.decided_on, n=case.decision_number),
-        _("截至本催告书送达之日，应缴罚款{f}元、加处罚款{l}元。").format(f=case.fine, l=late),
-        _("请于收到本催告书之日起十个工作日内履行；逾期仍不履行的，本机关将依法申请人民法院强制执行。"),
-        _("你（单位）有权进行陈述和申辩。")])
+    with official_language():
+        _render("demand_notice", case, actor, on_date=day, recipient=case.party_name, lines=[
+            _party_line(case), _("本机关于{d}作出{n}，你（单位）未在法定期限内缴纳罚款。").format(
+                d=case.decided_on, n=case.decision_number),
+            _("截至本催告书送达之日，应缴罚款{f}元、加处罚款{l}元。").format(f=case.fine, l=late),
+            _("请于收到本催告书之日起十个工作日内履行；逾期仍不履行的，本机关将依法申请人民法院强制执行。"),
+            _("你（单位）有权进行陈述和申辩。")])
     clock_services.clock_start(obj=case, rule_code="penalty.enforce.demand", actor=actor, start_date=day)
     record(action="enforcement.demand", obj=case, actor=actor, after={"demand_served_on": day, "late_fine": late})
     return case
@@ -1050,11 +1072,12 @@ def court_apply(*, case: Case, court: str, actor, on_date=None) -> Case:
                                   outcome="stopped", reason=_("申请法院强制执行"))
     Case.objects.filter(pk=case.pk).update(court_applied_on=day, court=court.strip())
     case.court_applied_on, case.court = day, court.strip()
-    _render("enforcement_application", case, actor, on_date=day, recipient=court.strip(), lines=[
-        _party_line(case), _("行政处罚决定：{n}（{d}）").format(n=case.decision_number, d=case.decided_on),
-        _("处罚内容：{p}").format(p=case.penalty_text),
-        _("催告情况：{d}送达催告书，当事人逾期仍未履行。").format(d=case.demand_served_on),
-        _("申请事项：请求依法强制执行罚款{f}元及加处罚款{l}元。").format(f=case.fine, l=late_fine_for(case, day))])
+    with official_language():
+        _render("enforcement_application", case, actor, on_date=day, recipient=court.strip(), lines=[
+            _party_line(case), _("行政处罚决定：{n}（{d}）").format(n=case.decision_number, d=case.decided_on),
+            _("处罚内容：{p}").format(p=case.penalty_text),
+            _("催告情况：{d}送达催告书，当事人逾期仍未履行。").format(d=case.demand_served_on),
+            _("申请事项：请求依法强制执行罚款{f}元及加处罚款{l}元。").format(f=case.fine, l=late_fine_for(case, day))])
     record(action="enforcement.court_apply", obj=case, actor=actor, after={"court": court, "on": day})
     return case
 
@@ -1089,11 +1112,12 @@ def case_close(*, case: Case, summary: str, actor, on_date=None) -> Case:
         raise DomainError(_("请填写结案报告。"), field="summary")
     day = _today(on_date)
     _fire_with(case, "close", actor=actor, on_date=day, closed_on=day, closing_summary=summary.strip())
-    _render("closing_report", case, actor, number=False, on_date=day, lines=[
-        _("案件编号：{n}").format(n=case.number), _("处理结果：{o}").format(o=case.get_outcome_display()),
-        _("决定书文号：{d}").format(d=case.decision_number or "—"),
-        _("执行情况：{p}").format(p=_("已缴纳{a}元").format(a=case.paid_amount) if case.paid_on else _("无罚款")),
-        _("结案报告：{s}").format(s=summary)])
+    with official_language():
+        _render("closing_report", case, actor, number=False, on_date=day, lines=[
+            _("案件编号：{n}").format(n=case.number), _("处理结果：{o}").format(o=case.get_outcome_display()),
+            _("决定书文号：{d}").format(d=case.decision_number or "—"),
+            _("执行情况：{p}").format(p=_("已缴纳{a}元").format(a=case.paid_amount) if case.paid_on else _("无罚款")),
+            _("结案报告：{s}").format(s=summary)])
     return case
 
 
@@ -1350,3 +1374,280 @@ def inspection_record(*, inspection, result: str, findings: str, actor, on_date=
            after={"inspection": inspection.pk, "enterprise": inspection.enterprise_id, "result": result,
                   "case": getattr(case, "pk", None)})
     return inspection
+
+
+# --- transfer to judicial organs (移送司法机关) ---------------------------------------------------------
+TRANSFER_FIELDS = ["status", "suspected_offence", "reported_on", "decided_on", "head_opinion", "organ", "sent_on",
+                   "letter_number", "receipt_on", "answered_on", "answer_reason", "reconsider_requested_on",
+                   "reconsider_reason", "reconsider_answered_on", "reconsider_answer"]
+
+
+def _clock(obj, code: str):
+    from clocks.models import Clock
+
+    return (Clock.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk,
+                                 rule_code=code).order_by("-id").first())
+
+
+def _transfer_audit(action: str, transfer, *, actor, before=None, reason: str = "") -> None:
+    """On the case (its timeline shows the transfer as it stands after each step: see selectors.workflows)."""
+    record(action=f"enforcement.{action}", obj=transfer.case, actor=actor, before=before, reason=reason,
+           after={"transfer": transfer.pk} | snapshot(transfer, TRANSFER_FIELDS))
+
+
+def _locked_transfer(transfer) -> Transfer:
+    return Transfer.objects.select_for_update().select_related("case", "case__matter", "case__town").get(
+        pk=transfer.pk, town_id=transfer.town_id)
+
+
+def _required(value, field: str, message: str) -> str:
+    if not (value or "").strip():
+        raise DomainError(message, field=field)
+    return value.strip()
+
+
+@transaction.atomic
+def transfer_report(*, case: Case, suspected_offence: str, report: str, actor, on_date=None) -> Transfer:
+    """The officers report a suspected crime to the head (移送规定 Art. 5); the head's 3-day clock starts and
+    the case waits (no administrative decision) until the transfer is refused or answered."""
+    require(actor, "enforcement.case_handle")
+    if case.procedure != ProcedureKind.ORDINARY or case.status == CaseStatus.LEAD or not case.is_open:
+        raise DomainError(_("只有已立案、尚未结案的普通程序案件可以报告移送。"), rule="penalty.guard.crime_transfer",
+                          field="report")
+    if Transfer.objects.filter(case=case, status__in=[*TRANSFER_PENDING, TransferStatus.ACCEPTED]).exists():
+        raise DomainError(_("本案已有进行中的移送。"), rule="penalty.guard.crime_transfer", field="report")
+    offence = _required(suspected_offence, "suspected_offence", _("请填写涉嫌罪名。"))
+    text = _required(report, "report", _("请填写涉嫌犯罪的事实和移送理由。"))
+    day = _today(on_date)
+    transfer = Transfer.objects.create(town=case.town, case=case, suspected_offence=offence, report=text,
+                                       reported_on=day,
+                                       reported_by=actor if getattr(actor, "is_authenticated", False) else None)
+    clock_services.clock_start(obj=case, rule_code="penalty.transfer.decide", actor=actor, start_date=day)
+    _transfer_audit("transfer_report", transfer, actor=actor)
+    return transfer
+
+
+@transaction.atomic
+def transfer_decide(*, transfer: Transfer, approve: bool, opinion: str, actor, on_date=None) -> Transfer:
+    """The head approves or refuses the transfer within 3 days; approved → send within 24 hours."""
+    require(actor, "enforcement.case_approve")
+    transfer = _locked_transfer(transfer)
+    if transfer.status != TransferStatus.REPORTED:
+        raise DomainError(_("该移送已审批。"), field="approve")
+    if not approve and not (opinion or "").strip():
+        raise DomainError(_("不批准移送须写明理由。"), rule="penalty.transfer.decide", field="opinion")
+    day = _today(on_date)
+    before = snapshot(transfer, TRANSFER_FIELDS)
+    transfer.status = TransferStatus.APPROVED if approve else TransferStatus.NOT_APPROVED
+    transfer.decided_on, transfer.head_opinion = day, (opinion or "").strip()
+    transfer.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    transfer.save(update_fields=["status", "decided_on", "head_opinion", "decided_by"])
+    case = transfer.case
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.transfer.decide", actor=actor, on_date=day)
+    if approve:
+        clock_services.clock_start(obj=case, rule_code="penalty.transfer.send", actor=actor, start_date=day)
+    _transfer_audit("transfer_decide", transfer, actor=actor, before=before, reason=opinion)
+    return transfer
+
+
+@transaction.atomic
+def transfer_send(*, transfer: Transfer, organ: str, materials: str, actor, on_date=None) -> Transfer:
+    """移送 (Art. 6): the numbered 涉嫌犯罪案件移送书 and the 移送材料清单 go to the public-security organ; the
+    organ's 3-day clock starts (tracked, not ours to enforce)."""
+    require(actor, "enforcement.case_handle")
+    transfer = _locked_transfer(transfer)
+    if transfer.status != TransferStatus.APPROVED:
+        raise DomainError(_("负责人批准移送后方可移送。"), rule="penalty.transfer.decide", field="organ")
+    organ = _required(organ, "organ", _("请填写接受移送的公安机关。"))
+    items = [line.strip() for line in (materials or "").splitlines() if line.strip()]
+    if not items:
+        raise DomainError(_("请填写移送材料清单（每行一项）。"), rule="penalty.transfer.send", field="materials")
+    day = _today(on_date)
+    before = snapshot(transfer, TRANSFER_FIELDS)
+    case = transfer.case
+    with official_language():
+        letter = _render("crime_transfer", case, actor, on_date=day, recipient=organ, lines=[
+            _("{o}：").format(o=organ),
+            _("本机关在办理{n}一案中，发现当事人涉嫌{c}，依据《中华人民共和国行政处罚法》第二十七条和"
+              "《行政执法机关移送涉嫌犯罪案件的规定》，现将该案移送你局，请依法审查，并在三日内作出立案或者不予立案的决定，"
+              "书面告知本机关。").format(n=case.number, c=transfer.suspected_offence),
+            _party_line(case), _("涉嫌犯罪的事实和理由：{r}").format(r=transfer.report),
+            _("附件：移送材料清单（共{k}项）").format(k=len(items))])
+        _render("transfer_materials", case, actor, number=False, on_date=day, recipient=organ, lines=[
+            _("移送书文号：{n}").format(n=letter.number)] + [f"{i}. {item}" for i, item in enumerate(items, start=1)])
+    transfer.status, transfer.organ, transfer.sent_on = TransferStatus.SENT, organ, day
+    transfer.materials, transfer.letter_number = "\n".join(items), letter.number
+    transfer.save(update_fields=["status", "organ", "sent_on", "materials", "letter_number"])
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.transfer.send", actor=actor, on_date=day)
+    clock_services.clock_start(obj=case, rule_code="penalty.transfer.accept", actor=actor, start_date=day)
+    _transfer_audit("transfer_send", transfer, actor=actor, before=before)
+    return transfer
+
+
+@transaction.atomic
+def transfer_receipt(*, transfer: Transfer, receipt_on, actor) -> Transfer:
+    """The organ's receipt (回执): its 3-day clock counts from the day it accepted the materials."""
+    require(actor, "enforcement.case_handle")
+    transfer = _locked_transfer(transfer)
+    if transfer.status != TransferStatus.SENT or transfer.receipt_on:
+        raise DomainError(_("只有已移送、尚未登记回执的案件可以登记回执。"), field="receipt_on")
+    if not receipt_on or receipt_on < transfer.sent_on:
+        raise DomainError(_("回执日期不能早于移送日期。"), field="receipt_on")
+    before = snapshot(transfer, TRANSFER_FIELDS)
+    transfer.receipt_on = receipt_on
+    transfer.save(update_fields=["receipt_on"])
+    clock_services.clock_start(obj=transfer.case, rule_code="penalty.transfer.accept", actor=actor,
+                               start_date=receipt_on)
+    _transfer_audit("transfer_receipt", transfer, actor=actor, before=before)
+    return transfer
+
+
+@transaction.atomic
+def transfer_answer(*, transfer: Transfer, accepted: bool, reason: str, actor, on_date=None) -> Transfer:
+    """The organ's decision (Art. 8), or its answer to the reconsideration (Art. 9). Accepted → the case may close
+    as transferred; refused → the case continues administratively, and reconsideration may be requested within
+    3 days of a first refusal."""
+    require(actor, "enforcement.case_handle")
+    transfer = _locked_transfer(transfer)
+    if transfer.status not in (TransferStatus.SENT, TransferStatus.RECONSIDERING):
+        raise DomainError(_("只有已移送的案件可以登记公安机关的决定。"), field="accepted")
+    if not accepted and not (reason or "").strip():
+        raise DomainError(_("请填写公安机关不予立案的理由。"), field="reason")
+    day = _today(on_date)
+    if day < transfer.sent_on:
+        raise DomainError(_("决定日期不能早于移送日期。"), field="on_date")
+    before = snapshot(transfer, TRANSFER_FIELDS)
+    case = transfer.case
+    first = transfer.status == TransferStatus.SENT
+    transfer.status = TransferStatus.ACCEPTED if accepted else TransferStatus.REFUSED
+    if first:
+        transfer.answered_on, transfer.answer_reason = day, (reason or "").strip()
+    else:
+        transfer.reconsider_answered_on = day
+        transfer.reconsider_answer = (reason or "").strip()
+    transfer.save(update_fields=["status", "answered_on", "answer_reason", "reconsider_answered_on",
+                                 "reconsider_answer"])
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.transfer.accept", actor=actor, on_date=day)
+    if first and not accepted:
+        clock_services.clock_start(obj=case, rule_code="penalty.transfer.reconsider", actor=actor, start_date=day)
+    _transfer_audit("transfer_answer", transfer, actor=actor, before=before, reason=reason)
+    return transfer
+
+
+@transaction.atomic
+def transfer_reconsider(*, transfer: Transfer, reason: str, actor, on_date=None) -> Transfer:
+    """提请复议 (Art. 9) within 3 days of the refusal; the organ's 3-day clock starts again."""
+    require(actor, "enforcement.case_approve")
+    transfer = _locked_transfer(transfer)
+    if transfer.status != TransferStatus.REFUSED or transfer.reconsider_requested_on:
+        raise DomainError(_("只能对公安机关首次不予立案的决定提请一次复议。"), rule="penalty.transfer.reconsider",
+                          field="reason")
+    text = _required(reason, "reason", _("请填写提请复议的理由。"))
+    day = _today(on_date)
+    case = transfer.case
+    clock = _clock(case, "penalty.transfer.reconsider")
+    if clock is not None and clock.due_date and day > clock.due_date:
+        raise DomainError(_("提请复议的期限已于{d}届满。").format(d=clock.due_date), rule="penalty.transfer.reconsider",
+                          field="on_date")
+    before = snapshot(transfer, TRANSFER_FIELDS)
+    transfer.status, transfer.reconsider_requested_on, transfer.reconsider_reason = (
+        TransferStatus.RECONSIDERING, day, text)
+    transfer.save(update_fields=["status", "reconsider_requested_on", "reconsider_reason"])
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.transfer.reconsider", actor=actor, on_date=day)
+    clock_services.clock_start(obj=case, rule_code="penalty.transfer.accept", actor=actor, start_date=day)
+    _transfer_audit("transfer_reconsider", transfer, actor=actor, before=before, reason=text)
+    return transfer
+
+
+@transaction.atomic
+def case_close_transferred(*, case: Case, summary: str, actor, on_date=None) -> Case:
+    """The public-security organ filed the case: the administrative case closes as transferred (decisions made
+    before the transfer — 警告, 责令停产停业, licence penalties — are not affected, 移送规定 Art. 11)."""
+    if not (summary or "").strip():
+        raise DomainError(_("请填写结案报告。"), field="summary")
+    day = _today(on_date)
+    _fire_with(case, "close_transferred", actor=actor, on_date=day, outcome=Outcome.TRANSFER, closed_on=day,
+               closing_summary=summary.strip())
+    for code in ("penalty.decision", "penalty.preservation.decide"):
+        clock_services.clock_stop_for(obj=case, rule_code=code, actor=actor, on_date=day, outcome="stopped",
+                                      reason=_("案件已移送司法机关"))
+    transfer = case.transfers.filter(status=TransferStatus.ACCEPTED).first()
+    with official_language():
+        _render("closing_report", case, actor, number=False, on_date=day, lines=[
+            _("案件编号：{n}").format(n=case.number), _("处理结果：{o}").format(o=Outcome.TRANSFER.label),
+            _("移送书文号：{d}；接受移送机关：{o}；立案日期：{a}").format(
+                d=transfer.letter_number, o=transfer.organ, a=transfer.reconsider_answered_on or transfer.answered_on),
+            _("结案报告：{s}").format(s=summary)])
+    return case
+
+
+# --- a party's recusal application (当事人申请回避) ---------------------------------------------------
+RECUSAL_FIELDS = ["applicant", "grounds", "received_on", "status", "decided_on", "decision_reason", "notified_on"]
+
+
+def _recusal_audit(action: str, application, *, actor, reason: str = "") -> None:
+    record(action=f"enforcement.{action}", obj=application.case, actor=actor, reason=reason,
+           after={"application": application.pk, "officers": [o.name for o in application.officers.all()]}
+           | snapshot(application, RECUSAL_FIELDS))
+
+
+@transaction.atomic
+def recusal_apply(*, case: Case, applicant: str, officers, grounds: str, actor, received_on=None):
+    """The party applies for the recusal of named officers (Art. 43 para 2); the head decides, and the
+    investigation does not stop meanwhile (penalty.guard.recusal)."""
+    from .models import RecusalApplication
+
+    require(actor, "enforcement.case_handle")
+    if not case.is_open or case.procedure != ProcedureKind.ORDINARY:
+        raise DomainError(_("只有办理中的普通程序案件可以申请回避。"), rule="penalty.guard.recusal", field="officers")
+    name = _required(applicant, "applicant", _("请填写申请人。"))
+    text = _required(grounds, "grounds", _("请填写申请回避的理由。"))
+    officers = list(officers or [])
+    if not officers:
+        raise DomainError(_("请选择申请回避的执法人员。"), field="officers")
+    on_case = set(case.officers.values_list("pk", flat=True))
+    if any(o.pk not in on_case for o in officers):
+        raise DomainError(_("只能对本案承办的执法人员申请回避。"), rule="penalty.guard.recusal", field="officers")
+    day = _today(received_on)
+    application = RecusalApplication.objects.create(town=case.town, case=case, applicant=name, grounds=text,
+                                                    received_on=day)
+    application.officers.set(officers)
+    _recusal_audit("recusal_apply", application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def recusal_application_decide(*, application, grant: bool, reason: str, actor, on_date=None):
+    """The head decides: granted → each named officer leaves the case (``recusal_decide``); refused → with
+    reasons. The 回避决定书 is served on the party either way."""
+    from .models import RecusalApplication, RecusalStatus
+
+    require(actor, "enforcement.case_approve")
+    application = RecusalApplication.objects.select_for_update().select_related("case", "case__matter").get(
+        pk=application.pk, town_id=application.town_id)
+    if application.status != RecusalStatus.PENDING:
+        raise DomainError(_("该回避申请已作出决定。"), field="grant")
+    text = _required(reason, "reason", _("请填写决定理由。"))
+    day = _today(on_date)
+    case = application.case
+    officers = list(application.officers.all())
+    if grant:
+        for officer in officers:
+            if case.officers.filter(pk=officer.pk).exists():
+                recusal_decide(case=case, officer=officer, reason=text, actor=actor)
+    application.status = RecusalStatus.GRANTED if grant else RecusalStatus.REFUSED
+    application.decided_on, application.decision_reason, application.notified_on = day, text, day
+    application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    application.save(update_fields=["status", "decided_on", "decision_reason", "notified_on", "decided_by"])
+    with official_language():
+        names = "、".join(str(o) for o in officers)
+        _render("recusal_decision", case, actor, on_date=day, recipient=application.applicant, lines=[
+            _("{a}：").format(a=application.applicant),
+            _("你于{d}对{n}一案的执法人员{o}提出回避申请，理由：{g}").format(
+                d=application.received_on, n=case.number, o=names, g=application.grounds),
+            (_("经本机关负责人审查，决定{o}回避，不再参与本案的办理。").format(o=names) if grant
+             else _("经本机关负责人审查，决定驳回你的回避申请。")),
+            _("理由：{r}").format(r=text),
+            _("根据《中华人民共和国行政处罚法》第四十三条，决定作出之前，不停止调查。")])
+    _recusal_audit("recusal_application_decide", application, actor=actor, reason=text)
+    return application

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from access.scope import can, get_in_scope, require, restrict
@@ -47,6 +48,8 @@ from .forms import (
     PaymentForm,
     PlanForm,
     ReasonForm,
+    RecusalApplyForm,
+    RecusalDecideForm,
     RecusalForm,
     ReviewerForm,
     ReviewForm,
@@ -55,6 +58,12 @@ from .forms import (
     StatementForm,
     SummaryForm,
     TrainingForm,
+    TransferAnswerForm,
+    TransferDecideForm,
+    TransferReceiptForm,
+    TransferReconsiderForm,
+    TransferReportForm,
+    TransferSendForm,
     WithdrawForm,
 )
 from .models import Evidence, Inspection, InspectionPlan, Matter, Officer, Publication, Reviewer
@@ -332,14 +341,27 @@ STEP_FORMS = {
     "recusal": (RecusalForm, "enforcement.case_approve"),
     "statement": (StatementForm, "enforcement.case_handle"),
     "defer": (DeferForm, "enforcement.case_approve"),
+    "transfer_report": (TransferReportForm, "enforcement.case_handle"),
+    "transfer_decide": (TransferDecideForm, "enforcement.case_approve"),
+    "transfer_send": (TransferSendForm, "enforcement.case_handle"),
+    "transfer_receipt": (TransferReceiptForm, "enforcement.case_handle"),
+    "transfer_answer": (TransferAnswerForm, "enforcement.case_handle"),
+    "transfer_reconsider": (TransferReconsiderForm, "enforcement.case_approve"),
+    "close_transferred": (CloseForm, "enforcement.case_approve"),
+    "recusal_apply": (RecusalApplyForm, "enforcement.case_handle"),
+    "recusal_decide": (RecusalDecideForm, "enforcement.case_approve"),
 }
 STEP_TITLES = {
-    "serve_notice": _("送达行政处罚事先告知书"), "hearing": _("听证记录"), "review": _("法制审核意见"),
-    "discuss": _("集体讨论记录"), "decide": _("作出决定"), "serve": _("送达决定书"), "payment": _("登记缴款"),
-    "close": _("结案"), "demand": _("送达履行催告书"), "court": _("申请法院强制执行"), "revoke": _("撤销或变更决定"),
-    "recusal": _("决定回避"),
-    "statement": _("陈述申辩与复核"),
-    "defer": _("批准暂缓缴纳罚款"),
+    "serve_notice": _l("送达行政处罚事先告知书"), "hearing": _l("听证记录"), "review": _l("法制审核意见"),
+    "discuss": _l("集体讨论记录"), "decide": _l("作出决定"), "serve": _l("送达决定书"), "payment": _l("登记缴款"),
+    "close": _l("结案"), "demand": _l("送达履行催告书"), "court": _l("申请法院强制执行"),
+    "revoke": _l("撤销或变更决定"), "recusal": _l("决定回避"), "statement": _l("陈述申辩与复核"),
+    "defer": _l("批准暂缓缴纳罚款"), "transfer_report": _l("报告涉嫌犯罪，提请移送司法机关"),
+    "transfer_decide": _l("审批是否移送"), "transfer_send": _l("移送公安机关"),
+    "transfer_receipt": _l("登记公安机关回执"),
+    "transfer_answer": _l("登记公安机关是否立案的决定"), "transfer_reconsider": _l("对不予立案提请复议"),
+    "close_transferred": _l("移送结案"), "recusal_apply": _l("登记当事人回避申请"),
+    "recusal_decide": _l("对回避申请作出决定"),
 }
 
 
@@ -351,8 +373,13 @@ def case_detail(request, pk):
     names = {t.action for t in available}
     today = timezone.localdate()
     officers_all = list(case.officers.all())
+    timeline = timeline_for(case, limit=200)
+    flows = selectors.workflows(timeline)
+    transfer_steps = selectors.transfer_steps(case, flows["transfer"][0] if flows["transfer"] else None)
+    pending_applications = [a for a in flows["application"] if a.get("status") == "pending"]
     forms = {}
-    defaults = {"served_on": today, "paid_on": today, "held_on": today, "notice_date": today,
+    defaults = {"served_on": today, "paid_on": today, "held_on": today, "notice_date": today, "receipt_on": today,
+                "received_on": today, "applicant": case.party_name,
                 "party_present": True, "fine": case.proposed_fine, "penalty_text": case.proposed_penalty}
     for key, (form_class, permission) in STEP_FORMS.items():
         offered = key in names or (key == "hearing" and case.status == "hearing") or \
@@ -366,6 +393,14 @@ def case_detail(request, pk):
             (key == "revoke" and case.decided_on and not case.revoked_on and case.status != "archived") or \
             (key == "defer" and unpaid and case.served_on and not case.demand_served_on)
         extra = {}
+        if key.startswith("transfer_") or key == "close_transferred":
+            offered = key in transfer_steps
+        if key == "recusal_apply":
+            offered = case.is_open and case.procedure == "ordinary" and bool(officers_all)
+            extra = {"officers": officers_all}
+        if key == "recusal_decide":
+            offered = bool(pending_applications)
+            extra = {"applications": pending_applications}
         if key == "statement":
             offered = case.status == "notice_served" and not case.statement_on
         if key == "recusal":
@@ -379,13 +414,12 @@ def case_detail(request, pk):
     evidence = list(case.evidence.all())
     clocks = selectors.case_clocks(case)
     instruments = selectors.case_instruments(case)
-    timeline = timeline_for(case, limit=200)
     reviews, discussions = selectors.reviews_and_discussions(timeline)
     return render(request, "enforcement/case_detail.html", {
         "title": case.number, "case": case, "available": plain, "forms": forms,
         "can_drop": "drop" in names, "officers": officers_all, "evidence": evidence, "clocks": clocks,
         "instruments": instruments, "reviews": reviews, "discussions": discussions,
-        "timeline": timeline, "steps": selectors.guidance(case.matter, case),
+        "timeline": timeline, "steps": selectors.guidance(case.matter, case), "flows": flows,
         "show_party": can(user, "enforcement.party_data"), "can_handle": can(user, "enforcement.case_handle"),
         "can_export": can(user, "enforcement.export"), "can_publish": can(user, "enforcement.publish"),
         "publication": selectors.case_publication(case),
@@ -435,8 +469,13 @@ def case_step(request, pk, step):
         raise Http404
     form_class, permission = STEP_FORMS[step]
     case = _case_for(request, pk, permission)
-    form = (form_class(request.POST, prefix=step, officers=list(case.officers.all())) if step == "recusal"
-            else form_class(request.POST, prefix=step))
+    extra = {}
+    if step in ("recusal", "recusal_apply"):
+        extra = {"officers": list(case.officers.all())}
+    elif step == "recusal_decide":
+        extra = {"applications": [{"id": a.pk, "applicant": a.applicant, "received_on": a.received_on}
+                                  for a in case.recusal_applications.filter(status="pending")]}
+    form = form_class(request.POST, prefix=step, **extra)
     if not form.is_valid():
         errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}"
                           f"{'，'.join(e)}" for f, e in form.errors.items())
@@ -477,9 +516,34 @@ def case_step(request, pk, step):
         elif step == "recusal":
             officer = case.officers.get(pk=d["officer"])
             services.recusal_decide(case=case, officer=officer, reason=d["reason"], actor=user)
+        elif step == "recusal_apply":
+            services.recusal_apply(case=case, actor=user, applicant=d["applicant"], grounds=d["grounds"],
+                                   received_on=d["received_on"],
+                                   officers=list(case.officers.filter(pk__in=d["officers"])))
+        elif step == "recusal_decide":
+            application = case.recusal_applications.get(pk=d["application"])
+            services.recusal_application_decide(application=application, grant=d["grant"], reason=d["reason"],
+                                                actor=user)
+        elif step == "close_transferred":
+            services.case_close_transferred(case=case, actor=user, **d)
+        elif step.startswith("transfer_"):
+            _transfer_step(case, step, d, user)
     except DomainError as exc:
         return _failed(request, case, exc)
     return _done(request, case, _("已保存。"))
+
+
+def _transfer_step(case, step, d, user):
+    if step == "transfer_report":
+        services.transfer_report(case=case, actor=user, **d)
+        return
+    transfer = case.transfers.order_by("-id").first()
+    if transfer is None:
+        raise DomainError(_("本案没有移送记录。"), rule="penalty.guard.crime_transfer")
+    service = {"transfer_decide": services.transfer_decide, "transfer_send": services.transfer_send,
+               "transfer_receipt": services.transfer_receipt, "transfer_answer": services.transfer_answer,
+               "transfer_reconsider": services.transfer_reconsider}[step]
+    service(transfer=transfer, actor=user, **d)
 
 
 @login_required
@@ -598,7 +662,8 @@ def supervision(request):
     figures = selectors.annual_figures(request.user, year=year)
     return render(request, "enforcement/supervision.html", {
         "title": _("执法监督与统计"), "figures": figures, "year": year,
-        "counts": figures | selectors.clock_counts(request.user), "workload": selectors.workload(request.user)})
+        "counts": figures | selectors.clock_counts(request.user), "workload": selectors.workload(request.user),
+        "transfers": selectors.open_transfers(request.user)})
 
 
 # --- public pages ---------------------------------------------------------------------------------
