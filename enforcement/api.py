@@ -23,7 +23,7 @@ class MatterSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "category", "area", "source", "source_document", "acting_body", "law",
                   "article", "basis_text", "penalty_kinds", "fine_min", "fine_max", "discretion", "summary_allowed",
                   "hearing_threshold_person", "hearing_threshold_org", "decision_days", "legal_review_required",
-                  "responsible_post", "checklist", "active"]
+                  "responsible_post", "checklist", "coercive_measures_allowed", "active"]
 
 
 class OfficerSerializer(serializers.ModelSerializer):

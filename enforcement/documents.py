@@ -44,6 +44,7 @@ OMIT_PREFIXES = {
     "seizure_decision": [PARTY, REMEDY],
     "seizure_extension": [PARTY, REMEDY],
     "seizure_release": [PARTY],
+    "seizure_disposal": [PARTY, REMEDY],
 }
 
 # kinds whose layout reads the latest field record of that kind

@@ -56,6 +56,7 @@ class MatterForm(forms.Form):
     decision_days = forms.IntegerField(label=_("作出决定期限（日，空白为九十日）"), required=False, min_value=1,
                                        max_value=3650)
     legal_review_required = forms.BooleanField(label=_("法律规定须经法制审核"), required=False)
+    coercive_measures_allowed = forms.BooleanField(label=_("法律、法规设定了查封、扣押"), required=False)
     responsible_post = forms.ChoiceField(label=_("责任岗位"), choices=Post.choices)
     checklist = forms.CharField(label=_("办案要点（每行一项）"), widget=forms.Textarea(attrs={"rows": 4}),
                                 required=False)
@@ -357,3 +358,58 @@ class RecusalDecideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["application"].choices = [(a["id"], f"{a.get('applicant', '')} · {a.get('received_on', '')}")
                                               for a in applications]
+
+
+class InstalmentForm(forms.Form):
+    instalments = forms.CharField(
+        label=_("分期安排（每行“自批准之日起天数 金额”，如“30 500”）"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("当事人申请理由与审批意见"), max_length=255)
+
+
+class InstalmentPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("缴款日期"), widget=DATE)
+    amount = forms.DecimalField(label=_("缴款金额（元，含加处罚款）"), min_value=0, decimal_places=2)
+
+
+class _MeasureChoiceForm(forms.Form):
+    measure = forms.TypedChoiceField(label=_("查封扣押"), coerce=int)
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m["id"], f"{m.get('kind_label', '')} {m.get('decision_number', '')}")
+                                          for m in measures]
+
+
+class MeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("措施"), choices=[("seal", _("查封")), ("seize", _("扣押"))])
+    items = forms.CharField(label=_("物品清单（每行一项：名称、数量、规格）"), widget=forms.Textarea(attrs={"rows": 3}))
+    place = forms.CharField(label=_("实施地点"), max_length=200)
+    officers = forms.TypedMultipleChoiceField(label=_("实施的执法人员（至少两名）"), coerce=int)
+    emergency = forms.BooleanField(label=_("情况紧急，当场实施（24小时内向负责人报告并补办批准手续）"), required=False)
+
+    def __init__(self, *args, officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(o.pk, str(o)) for o in officers]
+
+
+class MeasureReportForm(_MeasureChoiceForm):
+    approve = forms.TypedChoiceField(label=_("负责人意见"), coerce=_truthy,
+                                     choices=[("1", _("补办批准")), ("0", _("不应当采取，立即解除"))])
+    reason = forms.CharField(label=_("意见"), max_length=255, required=False)
+
+
+class MeasureTestingForm(_MeasureChoiceForm):
+    start = forms.TypedChoiceField(label=_("检测、检验、检疫或者技术鉴定"), coerce=_truthy,
+                                   choices=[("1", _("开始（期限暂停，书面告知当事人）")), ("0", _("结束（恢复计算）"))])
+    reason = forms.CharField(label=_("事项和机构"), max_length=255, required=False)
+
+
+class MeasureExtendForm(_MeasureChoiceForm):
+    days = forms.IntegerField(label=_("延长（日，不超过三十日）"), min_value=1, max_value=30, initial=30)
+    reason = forms.CharField(label=_("延长理由（情况复杂）"), max_length=255)
+
+
+class MeasureEndForm(_MeasureChoiceForm):
+    outcome = forms.ChoiceField(label=_("处理决定"), choices=[("released", _("解除")), ("confiscated", _("没收")),
+                                                          ("destroyed", _("销毁"))])
+    reason = forms.CharField(label=_("理由"), max_length=255)

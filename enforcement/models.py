@@ -467,6 +467,8 @@ class Publication(TownScoped):
     filter_log = models.JSONField(_("去标识化记录"), default=dict, blank=True)
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
     withdraw_reason = models.CharField(_("撤回理由"), max_length=255, blank=True)
+    expired = models.BooleanField(_("公示期满撤下"), default=False,
+                                  help_text=_("公示期满自动撤下（区别于决定被撤销、变更后的撤回）。"))
 
     class Meta:
         verbose_name = _("执法决定公示")

@@ -135,11 +135,22 @@ def transfer_steps(case, transfer: dict | None) -> set[str]:
     return steps
 
 
+def _child_clocks(cases) -> Q:
+    """Clocks of the cases' coercive measures and instalments, joined by content type in the same query."""
+    from .models import CoerciveMeasure, Instalment
+
+    return (Q(content_type__app_label="enforcement", content_type__model="coercivemeasure",
+              object_id__in=CoerciveMeasure.objects.filter(case__in=cases).values("pk"))
+            | Q(content_type__app_label="enforcement", content_type__model="instalment",
+                object_id__in=Instalment.objects.filter(case__in=cases).values("pk")))
+
+
 def case_clocks(case):
+    """The case's clocks with those of its measures and instalments (one query)."""
     from clocks.models import Clock
 
-    return list(Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
-                .order_by("start_date", "id"))
+    own = Q(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
+    return list(Clock.objects.filter(own | _child_clocks([case.pk])).order_by("start_date", "id"))
 
 
 def case_instruments(case):
@@ -209,8 +220,8 @@ def clock_counts(user, *, on: dt.date | None = None) -> dict:
 
     on = on or timezone.localdate()
     qs = restrict(user, "enforcement.case_view", Case)
-    return Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case),
-                                object_id__in=qs.values("pk")).aggregate(
+    own = Q(content_type=ContentType.objects.get_for_model(Case), object_id__in=qs.values("pk"))
+    return Clock.objects.filter(own | _child_clocks(qs.values("pk"))).aggregate(
         overdue=Count("id", filter=Q(status=ClockStatus.OVERDUE)),
         due_soon=Count("id", filter=Q(status=ClockStatus.RUNNING, due_date__gte=on,
                                       due_date__lte=on + dt.timedelta(days=3))))
@@ -319,4 +330,22 @@ def open_transfers(user) -> list:
             clocks[clock.object_id] = clock
     for row in rows:
         row.clock = clocks.get(row.case_id)
+    return rows
+
+
+def open_measures(user) -> list:
+    """查封、扣押 in force with their term clock (overdue = no 解除/没收/销毁 decision within the term)."""
+    from clocks.models import Clock
+
+    from .models import CoerciveMeasure, MeasureStatus
+
+    rows = list(restrict(user, "enforcement.case_view", CoerciveMeasure).filter(status=MeasureStatus.IN_FORCE)
+                .select_related("case").order_by("decided_on", "id")[:100])
+    clocks = {}
+    if rows:
+        for clock in Clock.objects.filter(content_type=ContentType.objects.get_for_model(CoerciveMeasure),
+                                          object_id__in=[m.pk for m in rows], rule_code="penalty.seizure.term"):
+            clocks[clock.object_id] = clock
+    for row in rows:
+        row.clock = clocks.get(row.pk)
     return rows

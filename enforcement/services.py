@@ -60,7 +60,7 @@ from .procedure import CASE, check_officers, check_power
 MATTER_FIELDS = ["code", "name", "category", "area", "source", "source_document", "acting_body", "law", "article",
                  "basis_text", "penalty_kinds", "fine_min", "fine_max", "discretion", "summary_allowed",
                  "hearing_threshold_person", "hearing_threshold_org", "decision_days", "legal_review_required",
-                 "responsible_post", "checklist", "active"]
+                 "responsible_post", "checklist", "coercive_measures_allowed", "active"]
 OFFICER_FIELDS = ["name", "credential", "credential_scope", "valid_from", "valid_until", "post",
                   "legal_qualification", "active", "user_id"]
 # Case fields that may appear in audit entries (never the party's ID number, phone or address).
@@ -191,7 +191,7 @@ IMPORT_COLUMNS = [
     ("fine_max", "罚款上限"), ("discretion", "裁量基准"), ("summary_allowed", "可适用简易程序"),
     ("hearing_threshold_person", "听证标准（公民）"), ("hearing_threshold_org", "听证标准（组织）"),
     ("decision_days", "决定期限（日）"), ("legal_review_required", "须经法制审核"), ("responsible_post", "责任岗位"),
-    ("checklist", "办案要点"),
+    ("checklist", "办案要点"), ("coercive_measures_allowed", "可实施查封扣押"),
 ]
 _CHOICE_LABELS = {
     "category": {str(label): value for value, label in MatterCategory.choices},
@@ -251,7 +251,7 @@ def _import_row(item: dict) -> dict:
                 continue
             else:
                 raise DomainError(_("“{v}”不是有效的{f}。").format(v=text, f=dict(IMPORT_COLUMNS)[name]), field=name)
-        if name in ("summary_allowed", "legal_review_required"):
+        if name in ("summary_allowed", "legal_review_required", "coercive_measures_allowed"):
             text = str(value).strip().upper()
             if text in _YES:
                 value = True
@@ -974,6 +974,8 @@ def payment_record(*, case: Case, paid_on, amount, actor) -> Case:
         raise DomainError(_("决定书送达后方可登记缴款。"), field="paid_on")
     if not case.fine:
         raise DomainError(_("本案没有罚款。"), field="amount")
+    if case.instalments.exists():
+        raise DomainError(_("本案已批准分期缴纳，请按期登记分期缴款。"), rule="penalty.fine.instalment", field="amount")
     if not paid_on:
         raise DomainError(_("请填写缴款日期。"), field="paid_on")
     if case.served_on and paid_on < case.served_on:
@@ -1003,6 +1005,8 @@ def payment_defer(*, case: Case, days: int, reason: str, actor) -> Case:
     require(actor, "enforcement.case_approve")
     if case.paid_on or not case.fine or case.revoked_on:
         raise DomainError(_("本案没有待缴纳的罚款。"), field="days")
+    if case.instalments.exists():
+        raise DomainError(_("本案已批准分期缴纳。"), rule="penalty.fine.instalment", field="days")
     clock = (Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk,
                                   rule_code="penalty.fine.payment").order_by("-id").first())
     if clock is None:
@@ -1029,15 +1033,21 @@ def demand_serve(*, case: Case, actor, on_date=None) -> Case:
     if case.status not in (CaseStatus.SERVED, CaseStatus.FILED_WITH_AGENCY, CaseStatus.EXECUTING) or not case.fine \
             or case.paid_on or case.revoked_on:
         raise DomainError(_("只有送达后未缴纳罚款的案件才能催告。"), rule="penalty.enforce.demand", field="on_date")
-    due = payment_due_date(case)
-    if due is not None and day <= due:
-        raise DomainError(_("缴纳罚款期限至{d}届满，届满前不得催告。").format(d=due), rule="penalty.fine.payment",
-                          field="on_date")
+    if case.instalments.exists():
+        overdue = overdue_instalments(case, day)
+        if not overdue:
+            raise DomainError(_("没有逾期未缴的分期，不得催告。"), rule="penalty.fine.instalment", field="on_date")
+        late = plan_late_fine(case.instalments.filter(paid_on__isnull=True), day)
+    else:
+        due = payment_due_date(case)
+        if due is not None and day <= due:
+            raise DomainError(_("缴纳罚款期限至{d}届满，届满前不得催告。").format(d=due), rule="penalty.fine.payment",
+                              field="on_date")
+        late = late_fine_for(case, day)
     if case.status != CaseStatus.EXECUTING:
         CASE.fire(case, "execute", actor=actor, on_date=day)
     Case.objects.filter(pk=case.pk).update(demand_served_on=day)
     case.demand_served_on = day
-    late = late_fine_for(case, day)
     with official_language():
         _render("demand_notice", case, actor, on_date=day, recipient=case.party_name, lines=[
             _party_line(case), _("本机关于{d}作出{n}，你（单位）未在法定期限内缴纳罚款。").format(
@@ -1152,8 +1162,10 @@ def publication_publish(*, case: Case, actor, on_date=None) -> Publication:
         raise DomainError(_("该决定已公示。"), field="case")
     day = _today(on_date)
     fields, log = deidentify(case)
+    with official_language():
+        title = _("行政处罚决定信息公示（{n}）").format(n=case.decision_number)
     publication = Publication.objects.create(
-        town=case.town, case=case, title=_("行政处罚决定信息公示（{n}）").format(n=case.decision_number),
+        town=case.town, case=case, title=title,
         decision_number=case.decision_number, decided_on=case.decided_on, published_on=day, filter_log=log, **fields)
     clock_services.clock_stop_for(obj=case, rule_code="enfpub.after.penalty_license", actor=actor, on_date=day)
     record(action="enforcement.publish", obj=case, actor=actor,
@@ -1651,3 +1663,399 @@ def recusal_application_decide(*, application, grant: bool, reason: str, actor, 
             _("根据《中华人民共和国行政处罚法》第四十三条，决定作出之前，不停止调查。")])
     _recusal_audit("recusal_application_decide", application, actor=actor, reason=text)
     return application
+
+
+# --- instalments (分期缴纳, 处罚法 Art. 66 para 2) ------------------------------------------------------
+def _rate() -> Decimal:
+    return Decimal(str(registry.get("penalty.late_fine.rate").value)) / Decimal(100)
+
+
+def instalment_late_fine(*, amount, outstanding, already, due, on) -> Decimal:
+    """The late fine still owed on one instalment on ``on``: the registry's rate per day on the unpaid part from the
+    day after the instalment's due date, never more than the instalment (so all of them never exceed the fine),
+    less what was already paid on it."""
+    amount, outstanding, already = Decimal(str(amount)), Decimal(str(outstanding)), Decimal(str(already))
+    if due is None or on <= due or outstanding <= 0:
+        return Decimal("0.00")
+    days = (on - due).days
+    total = min(amount, (outstanding * _rate() * days).quantize(CENT, rounding=ROUND_HALF_UP))
+    return max(Decimal("0.00"), total - already)
+
+
+def plan_late_fine(instalments, on) -> Decimal:
+    """Late fine owed on ``on`` over a plan: ``instalments`` are rows or their audited dicts (the case page)."""
+    total = Decimal("0.00")
+    for item in instalments:
+        get = item.get if isinstance(item, dict) else lambda name, obj=item: getattr(obj, name)
+        due = get("due_date")
+        if isinstance(due, str):
+            due = dt.date.fromisoformat(due)
+        amount, paid = Decimal(str(get("amount"))), Decimal(str(get("paid_amount")))
+        total += instalment_late_fine(amount=amount, outstanding=amount - paid, already=get("late_fine"),
+                                      due=due, on=on)
+    return total
+
+
+def _plan_audit(action: str, case: Case, *, actor, reason: str = "", extra=None) -> None:
+    rows = list(case.instalments.order_by("seq"))
+    record(action=f"enforcement.{action}", obj=case, actor=actor, reason=reason, after={
+        "plan": case.pk, **(extra or {}),
+        "instalments": [{"seq": i.seq, "amount": i.amount, "due_date": i.due_date, "paid_amount": i.paid_amount,
+                         "late_fine": i.late_fine, "paid_on": i.paid_on} for i in rows]})
+
+
+def parse_instalments(value) -> list[dict]:
+    """"30 500" / "30，500" per line (days from approval, amount) or a list of {"days", "amount"} dicts."""
+    if isinstance(value, (list, tuple)):
+        return [dict(item) for item in value]
+    items = []
+    for number, line in enumerate(str(value or "").splitlines(), start=1):
+        parts = [p for p in line.replace("，", " ").replace(",", " ").split() if p]
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise DomainError(_("第{n}行应写成“天数 金额”，如“30 500”。").format(n=number), field="instalments")
+        items.append({"days": parts[0], "amount": parts[1]})
+    return items
+
+
+@transaction.atomic
+def instalment_approve(*, case: Case, instalments, reason: str, actor, on_date=None) -> list:
+    """The head approves the party's application to pay in instalments (or later): each instalment's due date is its
+    own ``penalty.fine.instalment`` clock (the approved number of days from approval); the amounts sum to the fine;
+    the single payment clock stops. Renders the 分期（延期）缴纳罚款决定书."""
+    from .models import Instalment
+
+    require(actor, "enforcement.case_approve")
+    if not case.fine or case.paid_on or case.revoked_on or case.court_applied_on or not case.served_on:
+        raise DomainError(_("只有已送达、尚未缴纳的罚款可以批准分期缴纳。"), rule="penalty.fine.instalment",
+                          field="instalments")
+    if case.instalments.exists():
+        raise DomainError(_("本案已批准分期缴纳。"), rule="penalty.fine.instalment", field="instalments")
+    text = _required(reason, "reason", _("请填写当事人的申请理由与审批意见。"))
+    items = parse_instalments(instalments)
+    if not items:
+        raise DomainError(_("请至少填写一期。"), field="instalments")
+    plan, last = [], 0
+    for number, item in enumerate(items, start=1):
+        try:
+            days = int(str(item.get("days")).strip())
+        except (TypeError, ValueError):
+            raise DomainError(_("第{n}期的天数须为正整数。").format(n=number), field="instalments") from None
+        if days <= last or days > 3650:
+            raise DomainError(_("各期天数须为正整数且逐期递增（第{n}期）。").format(n=number), field="instalments")
+        amount = _money(item.get("amount"), "instalments", required=True)
+        if amount <= 0:
+            raise DomainError(_("第{n}期金额须大于零。").format(n=number), field="instalments")
+        plan.append((days, amount))
+        last = days
+    total = sum((a for _d, a in plan), Decimal("0.00"))
+    if total != case.fine:
+        raise DomainError(_("各期金额合计{t}元，应等于罚款{f}元。").format(t=total, f=case.fine),
+                          rule="penalty.fine.instalment", field="instalments")
+    day = _today(on_date)
+    rows = []
+    for seq, (days, amount) in enumerate(plan, start=1):
+        row = Instalment.objects.create(town=case.town, case=case, seq=seq, days=days, amount=amount, approved_on=day)
+        clock = clock_services.clock_start(obj=row, rule_code="penalty.fine.instalment", actor=actor, start_date=day,
+                                           length=days)
+        row.due_date = clock.due_date
+        row.save(update_fields=["due_date"])
+        rows.append(row)
+    clock_services.clock_stop_for(obj=case, rule_code="penalty.fine.payment", actor=actor, on_date=day,
+                                  outcome="stopped", reason=_("批准分期缴纳"))
+    with official_language():
+        _render("payment_deferral", case, actor, on_date=day, recipient=case.party_name,
+                title=_("分期（延期）缴纳罚款决定书"), lines=[
+                    _party_line(case),
+                    _("你（单位）因确有经济困难申请分期（延期）缴纳{n}确定的罚款{f}元。经本机关负责人批准，同意分{k}期缴纳：").format(
+                        n=case.decision_number, f=case.fine, k=len(rows))]
+                + [_("第{s}期：{a}元，于{d}前缴纳。").format(s=r.seq, a=r.amount, d=r.due_date or "—") for r in rows]
+                + [_("逾期不缴纳的，自该期期限届满次日起每日按该期未缴金额的百分之三加处罚款。"),
+                   _("理由：{r}").format(r=text)])
+    _plan_audit("instalment_approve", case, actor=actor, reason=text)
+    return rows
+
+
+@transaction.atomic
+def instalment_pay(*, case: Case, paid_on, amount, actor) -> Case:
+    """A payment under the plan, allocated to the instalments in order (each one's late fine first); when all are
+    paid the case records the payment and may close."""
+    from .models import Instalment
+
+    require(actor, "enforcement.case_handle")
+    rows = list(Instalment.objects.select_for_update().filter(case=case, paid_on__isnull=True).order_by("seq"))
+    if not rows:
+        raise DomainError(_("本案没有待缴的分期。"), rule="penalty.fine.instalment", field="amount")
+    if not paid_on:
+        raise DomainError(_("请填写缴款日期。"), field="paid_on")
+    if paid_on < rows[0].approved_on:
+        raise DomainError(_("缴款日期不能早于批准分期的日期。"), field="paid_on")
+    money = _money(amount, "amount", required=True)
+    if money <= 0:
+        raise DomainError(_("缴款金额须大于零。"), field="amount")
+    owed = sum((r.outstanding + instalment_late_fine(amount=r.amount, outstanding=r.outstanding,
+                                                     already=r.late_fine, due=r.due_date, on=paid_on)
+                for r in rows), Decimal("0.00"))
+    if money > owed:
+        raise DomainError(_("缴款{m}元超过应缴总额{o}元（含加处罚款）。").format(m=money, o=owed), field="amount")
+    if case.status not in (CaseStatus.EXECUTING,):
+        CASE.fire(case, "execute", actor=actor, on_date=paid_on)
+    left = money
+    for row in rows:
+        if left <= 0:
+            break
+        late = instalment_late_fine(amount=row.amount, outstanding=row.outstanding, already=row.late_fine,
+                                    due=row.due_date, on=paid_on)
+        part = min(left, late)
+        row.late_fine += part
+        left -= part
+        principal = min(left, row.outstanding)
+        row.paid_amount += principal
+        left -= principal
+        if row.outstanding == 0:
+            row.paid_on = paid_on
+            clock_services.clock_stop_for(obj=row, rule_code="penalty.fine.instalment", actor=actor, on_date=paid_on)
+        row.save(update_fields=["paid_amount", "late_fine", "paid_on"])
+    everything = list(case.instalments.all())
+    if all(r.paid_on for r in everything):
+        late = sum((r.late_fine for r in everything), Decimal("0.00"))
+        principal = sum((r.paid_amount for r in everything), Decimal("0.00"))
+        Case.objects.filter(pk=case.pk).update(paid_on=paid_on, paid_amount=principal + late, late_fine=late)
+        case.paid_on, case.paid_amount, case.late_fine = paid_on, principal + late, late
+    _plan_audit("instalment_pay", case, actor=actor, extra={"paid_on": paid_on, "amount": money})
+    return case
+
+
+def overdue_instalments(case: Case, on) -> list:
+    return [r for r in case.instalments.filter(paid_on__isnull=True).order_by("seq")
+            if r.due_date is not None and on > r.due_date]
+
+
+# --- seizure and sealing (查封、扣押, 行政强制法 Arts 17-28) -----------------------------------------------
+MEASURE_FIELDS = ["kind", "place", "decided_on", "emergency", "reported_on", "decision_number", "status", "testing",
+                  "extended", "ended_on", "end_reason"]
+
+
+def _measure_audit(action: str, measure, *, actor, reason: str = "") -> None:
+    clock = _clock(measure, "penalty.seizure.term")
+    record(action=f"enforcement.{action}", obj=measure.case, actor=actor, reason=reason, after={
+        "measure": measure.pk, **snapshot(measure, MEASURE_FIELDS), "kind_label": measure.get_kind_display(),
+        "items": measure.item_lines, "officers": [o.name for o in measure.officers.all()],
+        "due_date": getattr(clock, "due_date", None)})
+
+
+def _locked_measure(measure):
+    from .models import CoerciveMeasure
+
+    return CoerciveMeasure.objects.select_for_update().select_related("case", "case__matter", "case__town").get(
+        pk=measure.pk, town_id=measure.town_id)
+
+
+def check_coercion_basis(matter) -> None:
+    """penalty.guard.coercion_basis (强制法 Arts 10, 17): only matters whose law sets 查封/扣押; never entrusted."""
+    if not matter.coercive_measures_allowed:
+        raise DomainError(_("执法事项“{m}”的法律依据没有设定查封、扣押，不得实施行政强制措施。").format(m=matter.name),
+                          rule="penalty.guard.coercion_basis", field="kind")
+    if matter.source == PowerSource.ENTRUSTED:
+        raise DomainError(_("行政强制措施权不得委托：委托事项“{m}”不能实施查封、扣押。").format(m=matter.name),
+                          rule="penalty.guard.coercion_basis", field="kind")
+
+
+@transaction.atomic
+def measure_decide(*, case: Case, kind: str, items: str, place: str, officers, actor, emergency: bool = False,
+                   on_date=None):
+    """查封/扣押 with the head's approval (or on the spot in an emergency: reported to the head within 24 hours),
+    by two officers with valid credentials; the 30-day term clock starts; 决定书 and 清单 are rendered."""
+    from .models import CoerciveMeasure, MeasureKind
+
+    require(actor, "enforcement.case_handle" if emergency else "enforcement.case_approve")
+    if not case.is_open or case.status == CaseStatus.DROPPED:
+        raise DomainError(_("案件已结案，不能实施查封、扣押。"), field="kind")
+    check_coercion_basis(case.matter)
+    if kind not in MeasureKind.values:
+        raise DomainError(_("请选择查封或扣押。"), field="kind")
+    lines = [line.strip() for line in (items or "").splitlines() if line.strip()]
+    if not lines:
+        raise DomainError(_("请填写查封（扣押）物品清单（每行一项）。"), field="items")
+    where = _required(place, "place", _("请填写实施地点。"))
+    day = _today(on_date)
+    officers = _case_officers(case.town, officers)
+    check_officers(officers, day)
+    _check_recusal(case, officers)
+    measure = CoerciveMeasure.objects.create(
+        town=case.town, case=case, kind=kind, items="\n".join(lines), place=where, decided_on=day,
+        emergency=bool(emergency),
+        approved_by=None if emergency or not getattr(actor, "is_authenticated", False) else actor)
+    measure.officers.set(officers)
+    clock = clock_services.clock_start(obj=measure, rule_code="penalty.seizure.term", actor=actor, start_date=day)
+    if emergency:
+        clock_services.clock_start(obj=measure, rule_code="penalty.coercion.emergency_report", actor=actor,
+                                   start_date=day)
+    label = measure.get_kind_display()
+    with official_language():
+        decision = _render("seizure_decision", case, actor, on_date=day, recipient=case.party_name, lines=[
+            _party_line(case),
+            _("根据{b}和《中华人民共和国行政强制法》第二十二条至第二十四条，本机关决定对下列场所、设施或者财物予以{k}："
+              ).format(b=case.matter.basis_citation, k=MeasureKind(kind).label),
+            _("地点：{p}").format(p=where), _("期限：自{d}起三十日（至{u}）").format(d=day, u=clock.due_date or "—"),
+            _("执法人员：{o}").format(o="、".join(str(o) for o in officers)),
+            _("如不服本决定，可以在收到本决定书之日起六十日内申请行政复议，或者在六个月内依法提起行政诉讼。")]
+            + [_("附：清单（共{n}项）").format(n=len(lines))])
+        _render("seizure_list", case, actor, number=False, on_date=day, recipient=case.party_name, lines=[
+            _("决定书文号：{n}").format(n=decision.number)] + [f"{i}. {item}" for i, item in enumerate(lines, start=1)])
+    measure.decision_number = decision.number
+    measure.save(update_fields=["decision_number"])
+    _measure_audit("measure_decide", measure, actor=actor, reason=label)
+    return measure
+
+
+@transaction.atomic
+def measure_report(*, measure, approve: bool, reason: str, actor, on_date=None):
+    """An emergency measure reported to the head within 24 hours: approved afterwards, or released at once."""
+    require(actor, "enforcement.case_approve")
+    measure = _locked_measure(measure)
+    if not measure.emergency or measure.reported_on:
+        raise DomainError(_("该措施不需要补办批准手续。"), rule="penalty.coercion.emergency_report", field="approve")
+    if not approve and not (reason or "").strip():
+        raise DomainError(_("不批准的须写明理由。"), field="reason")
+    day = _today(on_date)
+    measure.reported_on = day
+    measure.approved_by = actor if approve and getattr(actor, "is_authenticated", False) else None
+    measure.save(update_fields=["reported_on", "approved_by"])
+    clock_services.clock_stop_for(obj=measure, rule_code="penalty.coercion.emergency_report", actor=actor,
+                                  on_date=day)
+    _measure_audit("measure_report", measure, actor=actor, reason=reason)
+    if not approve:
+        _measure_finish(measure, outcome="released", reason=_("负责人认为不应当采取：{r}").format(r=reason.strip()),
+                        actor=actor, day=day)
+    return measure
+
+
+@transaction.atomic
+def measure_testing(*, measure, start: bool, reason: str = "", actor, on_date=None):
+    """检测、检验、检疫或者技术鉴定 (强制法 Art. 25 para 3): the term clock pauses while it lasts (the party is told
+    in writing) and resumes afterwards."""
+    require(actor, "enforcement.case_handle")
+    measure = _locked_measure(measure)
+    if measure.status != "in_force":
+        raise DomainError(_("该措施已处理完毕。"), field="start")
+    clock = _clock(measure, "penalty.seizure.term")
+    day = _today(on_date)
+    if start:
+        if measure.testing:
+            raise DomainError(_("检测期间已在暂停计算。"), field="start")
+        text = _required(reason, "reason", _("请填写检测、检验、检疫或者技术鉴定的事项和机构。"))
+        clock_services.clock_pause(clock=clock, actor=actor, on_date=day,
+                                   reason=_("{r}（已书面告知当事人）").format(r=text))
+    else:
+        if not measure.testing:
+            raise DomainError(_("期限未因检测暂停。"), field="start")
+        clock_services.clock_resume(clock=clock, actor=actor, on_date=day, reason=reason)
+    measure.testing = bool(start)
+    measure.save(update_fields=["testing"])
+    _measure_audit("measure_testing", measure, actor=actor, reason=reason)
+    return measure
+
+
+@transaction.atomic
+def measure_extend(*, measure, days: int, reason: str, actor):
+    """One extension of at most 30 days, approved by the head (强制法 Art. 25 para 1-2), notified in writing."""
+    require(actor, "enforcement.case_approve")
+    measure = _locked_measure(measure)
+    if measure.status != "in_force":
+        raise DomainError(_("该措施已处理完毕。"), field="days")
+    text = _required(reason, "reason", _("请填写延长的理由（情况复杂）。"))
+    clock = _clock(measure, "penalty.seizure.term")
+    clock = clock_services.clock_extend(clock=clock, days_or_length=days, approver=actor, reason=text, actor=actor,
+                                        notice=_("已书面告知当事人延长期限及理由"))
+    measure.extended = True
+    measure.save(update_fields=["extended"])
+    case = measure.case
+    with official_language():
+        _render("seizure_extension", case, actor, recipient=case.party_name, lines=[
+            _party_line(case),
+            _("本机关于{d}作出{n}，对{k}的物品实施{k2}。因情况复杂，经本机关负责人批准，决定延长期限{x}日，至{u}。").format(
+                d=measure.decided_on, n=measure.decision_number, k="、".join(measure.item_lines[:3]),
+                k2=measure.get_kind_display(), x=int(days), u=clock.due_date or "—"),
+            _("理由：{r}").format(r=text)])
+    _measure_audit("measure_extend", measure, actor=actor, reason=text)
+    return measure
+
+
+def _measure_finish(measure, *, outcome: str, reason: str, actor, day) -> None:
+    from .models import MeasureStatus
+
+    measure.status, measure.ended_on, measure.end_reason = outcome, day, reason
+    measure.testing = False
+    measure.save(update_fields=["status", "ended_on", "end_reason", "testing"])
+    clock = _clock(measure, "penalty.seizure.term")
+    if clock is not None and clock.status == "paused":
+        clock_services.clock_resume(clock=clock, actor=actor, on_date=day)
+    clock_services.clock_stop_for(obj=measure, rule_code="penalty.seizure.term", actor=actor, on_date=day)
+    clock_services.clock_stop_for(obj=measure, rule_code="penalty.coercion.emergency_report", actor=actor,
+                                  on_date=day, outcome="stopped", reason=reason)
+    case = measure.case
+    kind = "seizure_release" if outcome == MeasureStatus.RELEASED else "seizure_disposal"
+    with official_language():
+        _render(kind, case, actor, on_date=day, recipient=case.party_name, lines=[
+            _party_line(case),
+            _("本机关于{d}以{n}对下列物品实施{k}：{i}").format(d=measure.decided_on, n=measure.decision_number,
+                                                      k=measure.get_kind_display(), i="、".join(measure.item_lines)),
+            _("现决定：{o}。").format(o=MeasureStatus(outcome).label), _("理由：{r}").format(r=reason)])
+    _measure_audit("measure_end", measure, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def measure_end(*, measure, outcome: str, reason: str, actor, on_date=None):
+    """解除 / 没收 / 销毁 within the term (强制法 Arts 27-28); a late decision shows as overdue on the term clock."""
+    from .models import MeasureStatus
+
+    require(actor, "enforcement.case_approve")
+    measure = _locked_measure(measure)
+    if measure.status != MeasureStatus.IN_FORCE:
+        raise DomainError(_("该措施已处理完毕。"), field="outcome")
+    if outcome not in (MeasureStatus.RELEASED, MeasureStatus.CONFISCATED, MeasureStatus.DESTROYED):
+        raise DomainError(_("请选择解除、没收或者销毁。"), field="outcome")
+    text = _required(reason, "reason", _("请填写处理理由。"))
+    day = _today(on_date)
+    if day < measure.decided_on:
+        raise DomainError(_("处理日期不能早于实施日期。"), field="on_date")
+    _measure_finish(measure, outcome=outcome, reason=text, actor=actor, day=day)
+    return measure
+
+
+# --- the display period (公示期满撤下) -------------------------------------------------------------------
+def display_end(publication: Publication):
+    """The last day of the publication's display period (``enfpub.display_period``, the town's override if any),
+    computed by the clocks engine; None when the calendar year needed is not loaded yet."""
+    from clocks.calendar import DbCalendar
+
+    rule = registry.get_clock_rule("enfpub.display_period")
+    length, source = clock_services.effective_length(rule, town_id=publication.town_id)
+    try:
+        return clock_services.compute_rule(rule, start=publication.published_on, calendar=DbCalendar(), length=length,
+                                           length_source=source).due_date
+    except DomainError:
+        return None
+
+
+@transaction.atomic
+def publications_expire(*, on_date=None, actor=None) -> int:
+    """Take down every publication whose display period has passed, with the public reason "公示期满" and an audit
+    entry by the system (scheduled daily: enforcement/schedule.py)."""
+    day = _today(on_date)
+    done = 0
+    for publication in (Publication.objects.select_for_update().select_related("case")
+                        .filter(withdrawn_on__isnull=True).order_by("id")):
+        end = display_end(publication)
+        if end is None or day <= end:
+            continue
+        with official_language():
+            reason = str(_("公示期满"))
+        publication.withdrawn_on, publication.withdraw_reason, publication.expired = day, reason, True
+        publication.save(update_fields=["withdrawn_on", "withdraw_reason", "expired"])
+        record(action="enforcement.publication_expire", obj=publication.case, actor=actor, reason=reason,
+               after={"publication": publication.pk, "withdrawn_on": day, "display_end": end})
+        done += 1
+    return done

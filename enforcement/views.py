@@ -39,8 +39,15 @@ from .forms import (
     HearingForm,
     ImportForm,
     InspectionForm,
+    InstalmentForm,
+    InstalmentPayForm,
     MatterFilterForm,
     MatterForm,
+    MeasureEndForm,
+    MeasureExtendForm,
+    MeasureForm,
+    MeasureReportForm,
+    MeasureTestingForm,
     NoticeForm,
     OfficerEditForm,
     OfficerForm,
@@ -350,6 +357,13 @@ STEP_FORMS = {
     "close_transferred": (CloseForm, "enforcement.case_approve"),
     "recusal_apply": (RecusalApplyForm, "enforcement.case_handle"),
     "recusal_decide": (RecusalDecideForm, "enforcement.case_approve"),
+    "instalment": (InstalmentForm, "enforcement.case_approve"),
+    "instalment_pay": (InstalmentPayForm, "enforcement.case_handle"),
+    "measure": (MeasureForm, "enforcement.case_view"),  # officers in an emergency, else the head (the service checks)
+    "measure_report": (MeasureReportForm, "enforcement.case_approve"),
+    "measure_testing": (MeasureTestingForm, "enforcement.case_handle"),
+    "measure_extend": (MeasureExtendForm, "enforcement.case_approve"),
+    "measure_end": (MeasureEndForm, "enforcement.case_approve"),
 }
 STEP_TITLES = {
     "serve_notice": _l("送达行政处罚事先告知书"), "hearing": _l("听证记录"), "review": _l("法制审核意见"),
@@ -361,7 +375,11 @@ STEP_TITLES = {
     "transfer_receipt": _l("登记公安机关回执"),
     "transfer_answer": _l("登记公安机关是否立案的决定"), "transfer_reconsider": _l("对不予立案提请复议"),
     "close_transferred": _l("移送结案"), "recusal_apply": _l("登记当事人回避申请"),
-    "recusal_decide": _l("对回避申请作出决定"),
+    "recusal_decide": _l("对回避申请作出决定"), "instalment": _l("批准分期（延期）缴纳罚款"),
+    "instalment_pay": _l("登记分期缴款"), "measure": _l("查封、扣押"),
+    "measure_report": _l("当场查封扣押的报告与补办批准"),
+    "measure_testing": _l("检测、检验期间（暂停/恢复期限）"), "measure_extend": _l("延长查封、扣押期限"),
+    "measure_end": _l("解除、没收或者销毁"),
 }
 
 
@@ -377,6 +395,7 @@ def case_detail(request, pk):
     flows = selectors.workflows(timeline)
     transfer_steps = selectors.transfer_steps(case, flows["transfer"][0] if flows["transfer"] else None)
     pending_applications = [a for a in flows["application"] if a.get("status") == "pending"]
+    in_force = [m for m in flows["measure"] if m.get("status") == "in_force"]
     forms = {}
     defaults = {"served_on": today, "paid_on": today, "held_on": today, "notice_date": today, "receipt_on": today,
                 "received_on": today, "applicant": case.party_name,
@@ -401,6 +420,20 @@ def case_detail(request, pk):
         if key == "recusal_decide":
             offered = bool(pending_applications)
             extra = {"applications": pending_applications}
+        if key in ("payment", "defer") and flows["plan"]:
+            offered = False
+        if key == "instalment":
+            offered = bool(unpaid and case.served_on and not flows["plan"] and not case.court_applied_on)
+        if key == "instalment_pay":
+            offered = bool(flows["plan"] and not case.paid_on and not case.revoked_on)
+        if key == "measure":
+            offered = case.is_open and case.matter.coercive_measures_allowed and (
+                can(user, "enforcement.case_handle") or can(user, "enforcement.case_approve"))
+            extra = {"officers": officers_all}
+        if key.startswith("measure_"):
+            choices = {"measure_report": [m for m in in_force if m.get("emergency") and not m.get("reported_on")],
+                       "measure_extend": [m for m in in_force if not m.get("extended")]}.get(key, in_force)
+            offered, extra = bool(choices), {"measures": choices}
         if key == "statement":
             offered = case.status == "notice_served" and not case.statement_on
         if key == "recusal":
@@ -423,8 +456,15 @@ def case_detail(request, pk):
         "show_party": can(user, "enforcement.party_data"), "can_handle": can(user, "enforcement.case_handle"),
         "can_export": can(user, "enforcement.export"), "can_publish": can(user, "enforcement.publish"),
         "publication": selectors.case_publication(case),
-        "late_fine": services.late_fine_for(case, today) if case.fine and not case.paid_on and case.served_on
-        else None, "reason_form": ReasonForm(), "today": today})
+        "late_fine": _late_fine_today(case, flows, today), "reason_form": ReasonForm(), "today": today})
+
+
+def _late_fine_today(case, flows, today):
+    if not case.fine or case.paid_on or not case.served_on:
+        return None
+    if flows["plan"]:
+        return services.plan_late_fine(flows["plan"][0].get("instalments", []), today)
+    return services.late_fine_for(case, today)
 
 
 def _case_for(request, pk, permission):
@@ -472,6 +512,11 @@ def case_step(request, pk, step):
     extra = {}
     if step in ("recusal", "recusal_apply"):
         extra = {"officers": list(case.officers.all())}
+    elif step == "measure":
+        extra = {"officers": list(case.officers.all())}
+    elif step.startswith("measure_"):
+        extra = {"measures": [{"id": m.pk, "kind_label": m.get_kind_display(), "decision_number": m.decision_number}
+                              for m in case.measures.filter(status="in_force")]}
     elif step == "recusal_decide":
         extra = {"applications": [{"id": a.pk, "applicant": a.applicant, "received_on": a.received_on}
                                   for a in case.recusal_applications.filter(status="pending")]}
@@ -524,6 +569,19 @@ def case_step(request, pk, step):
             application = case.recusal_applications.get(pk=d["application"])
             services.recusal_application_decide(application=application, grant=d["grant"], reason=d["reason"],
                                                 actor=user)
+        elif step == "instalment":
+            services.instalment_approve(case=case, actor=user, **d)
+        elif step == "instalment_pay":
+            services.instalment_pay(case=case, actor=user, **d)
+        elif step == "measure":
+            services.measure_decide(case=case, actor=user, kind=d["kind"], items=d["items"], place=d["place"],
+                                    emergency=d["emergency"],
+                                    officers=list(case.officers.filter(pk__in=d["officers"])))
+        elif step.startswith("measure_"):
+            measure = case.measures.get(pk=d.pop("measure"))
+            {"measure_report": services.measure_report, "measure_testing": services.measure_testing,
+             "measure_extend": services.measure_extend, "measure_end": services.measure_end}[step](
+                measure=measure, actor=user, **d)
         elif step == "close_transferred":
             services.case_close_transferred(case=case, actor=user, **d)
         elif step.startswith("transfer_"):
@@ -663,7 +721,7 @@ def supervision(request):
     return render(request, "enforcement/supervision.html", {
         "title": _("执法监督与统计"), "figures": figures, "year": year,
         "counts": figures | selectors.clock_counts(request.user), "workload": selectors.workload(request.user),
-        "transfers": selectors.open_transfers(request.user)})
+        "transfers": selectors.open_transfers(request.user), "measures": selectors.open_measures(request.user)})
 
 
 # --- public pages ---------------------------------------------------------------------------------

@@ -227,3 +227,230 @@ def test_english_reader_still_produces_chinese_documents(world):
     with notice.file.open("rb") as handle:
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(handle.read())).paragraphs)
     assert "经调查，你（单位）" in text and "Our investigation" not in text
+
+
+# --- instalments ------------------------------------------------------------------------------------------
+def served_fine(w, fine="1000"):
+    from e2e.helpers import seed_calendar_around_today
+
+    seed_calendar_around_today()
+    case = to_notice(w, fine=fine)
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text=f"罚款{fine}元", fine=fine,
+                         correction_ordered=True, actor=w.leader)
+    services.case_serve(case=case, method="direct", actor=w.officer)
+    return case
+
+
+def test_instalment_plan_allocates_payments_and_closes(world):
+    from decimal import Decimal
+
+    w = world
+    case = served_fine(w)
+    with pytest.raises(PermissionDenied):
+        services.instalment_approve(case=case, instalments="30 500\n60 500", reason="困难", actor=w.officer)
+    with pytest.raises(DomainError) as exc:  # the amounts must sum to the fine
+        services.instalment_approve(case=case, instalments="30 500\n60 400", reason="困难", actor=w.leader)
+    assert exc.value.rule == "penalty.fine.instalment"
+    for bad in ("30 500\n20 500", "abc 500\n60 500", "30\n60 500", "30 -5\n60 1005", ""):
+        with pytest.raises(DomainError):
+            services.instalment_approve(case=case, instalments=bad, reason="困难", actor=w.leader)
+    assert not case.instalments.exists()
+    rows = services.instalment_approve(case=case, instalments="30 500\n60 500", reason="经营困难", actor=w.leader)
+    assert [r.due_date for r in rows] == [clock_of(r, "penalty.fine.instalment").due_date for r in rows]
+    assert rows[0].due_date < rows[1].due_date
+    assert clock_of(case, "penalty.fine.payment").status == "stopped"
+    with pytest.raises(DomainError):  # the single payment path is closed
+        services.payment_record(case=case, paid_on=case.served_on, amount="1000", actor=w.officer)
+    with pytest.raises(DomainError):  # nothing overdue yet: no demand
+        services.demand_serve(case=case, actor=w.officer)
+    services.instalment_pay(case=case, paid_on=rows[0].due_date, amount="500", actor=w.officer)
+    rows[0].refresh_from_db()
+    assert rows[0].paid_on == rows[0].due_date and clock_of(rows[0], "penalty.fine.instalment").status == "met"
+    late_day = rows[1].due_date + dt.timedelta(days=2)  # two days late: 3 % × 500 × 2 = 30
+    assert services.plan_late_fine(case.instalments.all(), late_day) == Decimal("30.00")
+    with pytest.raises(DomainError):  # more than owed
+        services.instalment_pay(case=case, paid_on=late_day, amount="600", actor=w.officer)
+    services.instalment_pay(case=case, paid_on=late_day, amount="530", actor=w.officer)
+    case.refresh_from_db()
+    assert case.paid_on == late_day and case.late_fine == Decimal("30.00") and case.paid_amount == Decimal("1030.00")
+    services.case_close(case=case, summary="分期缴清。", actor=w.leader)
+    assert "payment_deferral" in set(case_instruments(case))
+
+
+def test_instalment_late_fine_is_capped_and_demand_when_overdue(world):
+    from decimal import Decimal
+
+    w = world
+    case = served_fine(w)
+    rows = services.instalment_approve(case=case, instalments=[{"days": 10, "amount": "400"},
+                                                               {"days": 40, "amount": "600"}],
+                                       reason="困难", actor=w.leader)
+    far = rows[0].due_date + dt.timedelta(days=400)
+    assert services.instalment_late_fine(amount=Decimal("400"), outstanding=Decimal("400"), already=0,
+                                         due=rows[0].due_date, on=far) == Decimal("400")
+    assert services.plan_late_fine(case.instalments.all(), far) <= case.fine
+    services.demand_serve(case=case, actor=w.officer, on_date=rows[0].due_date + dt.timedelta(days=1))
+    case.refresh_from_db()
+    assert case.demand_served_on
+
+
+# --- seizure and sealing ---------------------------------------------------------------------------------
+def coercive(w):
+    from e2e.helpers import seed_calendar_around_today
+
+    seed_calendar_around_today()
+    w.matter.coercive_measures_allowed = True
+    w.matter.save()
+    case = open_case(w)
+    services.case_file(case=case, actor=w.leader)
+    return case
+
+
+def test_seizure_basis_and_officer_guards(world):
+    w = world
+    case = open_case(w)
+    services.case_file(case=case, actor=w.leader)
+    with pytest.raises(DomainError) as exc:  # the matter's law sets no coercive measure
+        services.measure_decide(case=case, kind="seize", items="水果10箱", place="和平村", officers=[w.a, w.b],
+                                actor=w.leader)
+    assert exc.value.rule == "penalty.guard.coercion_basis"
+    case = coercive(w)
+    with pytest.raises(DomainError) as exc:
+        services.measure_decide(case=case, kind="seize", items="水果10箱", place="和平村", officers=[w.a],
+                                actor=w.leader)
+    assert exc.value.rule == "penalty.guard.two_officers"
+    with pytest.raises(DomainError) as exc:
+        services.measure_decide(case=case, kind="seize", items="水果10箱", place="和平村",
+                                officers=[w.a, w.expired], actor=w.leader)
+    assert exc.value.rule == "penalty.guard.two_officers"
+    with pytest.raises(DomainError):
+        services.measure_decide(case=case, kind="seize", items=" ", place="和平村", officers=[w.a, w.b],
+                                actor=w.leader)
+    with pytest.raises(PermissionDenied):  # without the head's approval only in an emergency
+        services.measure_decide(case=case, kind="seize", items="水果10箱", place="和平村", officers=[w.a, w.b],
+                                actor=w.officer)
+    w.matter.source = "entrusted"
+    w.matter.acting_body = "某局"
+    w.matter.save()
+    with pytest.raises(DomainError) as exc:  # coercive powers cannot be entrusted
+        services.measure_decide(case=case, kind="seize", items="水果10箱", place="和平村", officers=[w.a, w.b],
+                                actor=w.leader)
+    assert exc.value.rule == "penalty.guard.coercion_basis"
+
+
+def test_seizure_with_testing_extension_and_release(world):
+    w = world
+    case = coercive(w)
+    measure = services.measure_decide(case=case, kind="seize", items="水果10箱\n电子秤1台", place="和平村主干道",
+                                      officers=[w.a, w.b], actor=w.leader)
+    term = clock_of(measure, "penalty.seizure.term")
+    assert term.length == 30 and measure.decision_number
+    assert {"seizure_decision", "seizure_list"} <= set(case_instruments(case))
+    with pytest.raises(DomainError):
+        services.measure_testing(measure=measure, start=True, reason="", actor=w.officer)
+    services.measure_testing(measure=measure, start=True, reason="送区质检所检验", actor=w.officer)
+    assert clock_of(measure, "penalty.seizure.term").status == "paused"
+    services.measure_testing(measure=measure, start=False, actor=w.officer)
+    assert clock_of(measure, "penalty.seizure.term").status == "running"
+    with pytest.raises(DomainError):  # at most 30 days
+        services.measure_extend(measure=measure, days=31, reason="情况复杂", actor=w.leader)
+    services.measure_extend(measure=measure, days=30, reason="情况复杂", actor=w.leader)
+    extended = clock_of(measure, "penalty.seizure.term")
+    assert extended.due_date > term.due_date and extended.extensions_used == 1
+    with pytest.raises(DomainError):  # once only
+        services.measure_extend(measure=measure, days=10, reason="再延长", actor=w.leader)
+    assert "seizure_extension" in set(case_instruments(case))
+    with pytest.raises(DomainError):
+        services.measure_end(measure=measure, outcome="bogus", reason="x", actor=w.leader)
+    services.measure_end(measure=measure, outcome="released", reason="检验合格", actor=w.leader)
+    measure.refresh_from_db()
+    assert measure.status == "released" and clock_of(measure, "penalty.seizure.term").status == "met"
+    assert "seizure_release" in set(case_instruments(case))
+    with pytest.raises(DomainError):
+        services.measure_end(measure=measure, outcome="destroyed", reason="x", actor=w.leader)
+
+
+def test_emergency_seizure_reported_and_refused_releases(world):
+    w = world
+    case = coercive(w)
+    measure = services.measure_decide(case=case, kind="seal", items="仓库1间", place="和平村", officers=[w.a, w.b],
+                                      actor=w.officer, emergency=True)
+    report = clock_of(measure, "penalty.coercion.emergency_report")
+    assert report.unit == "h" and report.status == "running"
+    with pytest.raises(DomainError):
+        services.measure_report(measure=measure, approve=False, reason="", actor=w.leader)
+    services.measure_report(measure=measure, approve=False, reason="不符合条件", actor=w.leader)
+    measure.refresh_from_db()
+    assert measure.status == "released" and measure.reported_on
+    assert clock_of(measure, "penalty.coercion.emergency_report").status == "met"
+    second = services.measure_decide(case=case, kind="seize", items="货车1辆", place="和平村",
+                                     officers=[w.a, w.b], actor=w.officer, emergency=True)
+    services.measure_report(measure=second, approve=True, reason="", actor=w.leader)
+    services.measure_end(measure=second, outcome="confiscated", reason="依法没收", actor=w.leader)
+    assert "seizure_disposal" in set(case_instruments(case))
+
+
+def test_measure_steps_on_the_case_page_and_supervision(client, world, django_assert_max_num_queries):
+    w = world
+    case = coercive(w)
+    client.force_login(w.leader)
+    client.get(reverse("core:home"))
+    html = client.get(reverse("enforcement:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="step-measure"' in html
+    url = reverse("enforcement:case_step", args=[case.pk, "measure"])
+    client.post(url, {"measure-kind": "seize", "measure-items": "", "measure-place": "x",
+                      "measure-officers": [w.a.pk, w.b.pk]})
+    assert not case.measures.exists()
+    client.post(url, {"measure-kind": "seize", "measure-items": "水果10箱", "measure-place": "和平村",
+                      "measure-officers": [w.a.pk, w.b.pk]})
+    measure = case.measures.get()
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("enforcement:case_detail", args=[case.pk])).content.decode()
+    assert 'data-testid="measures"' in html and 'data-testid="step-measure_extend"' in html
+    assert "查封、扣押期限" in html  # the measure's term clock is listed with the case's
+    html = client.get(reverse("enforcement:supervision")).content.decode()
+    assert measure.decision_number in html
+    client.post(reverse("enforcement:case_step", args=[case.pk, "measure_end"]),
+                {"measure_end-measure": measure.pk, "measure_end-outcome": "released", "measure_end-reason": "合格"})
+    measure.refresh_from_db()
+    assert measure.status == "released"
+    client.force_login(w.reviewer_user)  # a reader, not an actor
+    assert client.post(url, {}).status_code == 302 and case.measures.count() == 1
+
+
+# --- the display period ------------------------------------------------------------------------------------
+def test_publications_expire_after_the_display_period(client, world):
+    from e2e.helpers import seed_calendar_around_today
+    from enforcement.models import Publication
+    from enforcement.schedule import JOBS
+
+    seed_calendar_around_today()
+    w = world
+    case = to_notice(w)
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款500元", fine="500",
+                         correction_ordered=True, actor=w.leader)
+    publication = services.publication_publish(case=case, actor=w.leader)
+    end = services.display_end(publication)
+    assert end is not None and end > publication.published_on
+    assert services.publications_expire(on_date=end) == 0
+    assert services.publications_expire(on_date=end + dt.timedelta(days=1)) == 1
+    publication.refresh_from_db()
+    assert publication.expired and publication.withdraw_reason == "公示期满"
+    entry = AuditEntry.objects.get(action="enforcement.publication_expire")
+    assert entry.actor is None and entry.reason == "公示期满"
+    listing = client.get(reverse("enforcement:public_decisions", args=[w.town.code])).content.decode()
+    assert publication.decision_number not in listing
+    page = client.get(reverse("enforcement:public_decision", args=[w.town.code, publication.pk])).content.decode()
+    assert 'data-testid="publication-expired"' in page and 'data-testid="publication-withdrawn"' not in page
+    assert any(job.task == "enforcement.tasks.expire_publications" for job in JOBS)
+    # a revoked decision is "withdrawn", not "expired"
+    other = to_notice(w)
+    services.case_decide(case=other, outcome=Outcome.PENALTY, penalty_text="罚款500元", fine="500",
+                         correction_ordered=True, actor=w.leader)
+    revoked = services.publication_publish(case=other, actor=w.leader)
+    services.decision_revoke(case=other, reason="复议撤销", actor=w.leader)
+    revoked.refresh_from_db()
+    assert not revoked.expired
+    page = client.get(reverse("enforcement:public_decision", args=[w.town.code, revoked.pk])).content.decode()
+    assert 'data-testid="publication-withdrawn"' in page
+    assert Publication.objects.filter(expired=True).count() == 1
