@@ -454,3 +454,24 @@ def test_publications_expire_after_the_display_period(client, world):
     page = client.get(reverse("enforcement:public_decision", args=[w.town.code, revoked.pk])).content.decode()
     assert 'data-testid="publication-withdrawn"' in page
     assert Publication.objects.filter(expired=True).count() == 1
+
+
+# --- from an event to a case --------------------------------------------------------------------------------
+def test_event_page_links_to_a_new_case_for_those_who_may_open_one(client, world, make_user):
+    from access.roles import Role
+    from events.tests.factories import EventFactory
+
+    w = world
+    event = EventFactory(town=w.town)
+    target = f'{reverse("enforcement:case_create")}?event={event.pk}'
+    client.force_login(w.officer)
+    html = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert 'data-testid="to-enforcement-case"' in html and target in html and "立案（执法）" in html
+    assert client.get(target).status_code == 200
+    client.force_login(w.reviewer_user)  # may read cases, may not open one
+    response = client.get(reverse("events:detail", args=[event.pk]))
+    assert response.status_code in (200, 403, 404)
+    assert 'data-testid="to-enforcement-case"' not in response.content.decode()
+    client.force_login(make_user(Role.DISPATCHER, username="dispatcher_x"))
+    html = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert 'data-testid="to-enforcement-case"' in html
