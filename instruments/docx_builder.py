@@ -26,7 +26,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION_START
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -412,7 +412,7 @@ def _cell_lines(cell, lines, *, align=LEFT, sign: str = "") -> None:
 
 def _label(cell, text: str) -> None:
     _cell(cell, text, bold=True, align=CENTER)
-    cell.vertical_alignment = 1  # centre
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _form_table(document, rows, *, widths=FORM_WIDTHS_MM):
@@ -437,7 +437,7 @@ def _form_table(document, rows, *, widths=FORM_WIDTHS_MM):
         elif kind in ("row", "sign"):
             label, lines, *sign = args
             _label(cells[0], label)
-            _cell_lines(cells[1].merge(cells[last]), lines, sign=sign[0] if sign else "")
+            _cell_lines(cells[1].merge(cells[last]) if last > 1 else cells[1], lines, sign=sign[0] if sign else "")
         elif kind == "full":
             _cell_lines(cells[0].merge(cells[last]), args[0])
         elif kind in ("cols", "head"):
@@ -528,7 +528,7 @@ def _document(*, party: bool = False, recipient: bool = True, before=(), intro=(
             for line in PARTY_BLOCK:
                 _para(document, line)
         _indented(document, intro)
-        _indented(document, BODY)
+        _indented(document, [BODY[0].replace("omit(omit_prefixes)", "omit(omit_prefixes, recipient)"), *BODY[1:]])
         _indented(document, fixed)
         if contact:
             _indented(document, ["联系人：{{ contact }}{% if town_phone %}\u3000联系电话：{{ town_phone }}{% endif %}",
@@ -669,6 +669,21 @@ FORM_SPECS = {
         ("row", "见证人", ""),
         ("row", "备注", BODY),
     ], seal=True),
+    "seizure_list": _form([
+        ("pair", "当事人", "{{ party_name }}", "联系电话", "{{ party_phone }}"),
+        ("row", "案由", "{{ cause }}"),
+        ("row", "物品清单", BODY),
+        ("sign", "执法人员", OFFICERS, "签名：\u3000\u3000\u3000\u3000\u3000\u3000日期：{{ date_cn }}"),
+        ("sign", "当事人确认", "以上清单与实际相符。", SIGN_BLANK),
+    ], seal=True),
+    "transfer_materials": _form([
+        ("pair", "当事人", "{{ party_name }}", "移送日期", "{{ date_cn }}"),
+        ("row", "案由", "{{ cause }}"),
+        ("row", "接收机关", "{{ recipient }}"),
+        ("row", "移送材料", BODY),
+        ("sign", "移送人", OFFICERS, "签名：\u3000\u3000\u3000\u3000\u3000\u3000日期：{{ date_cn }}"),
+        ("sign", "接收人", [""], SIGN_BLANK),
+    ], seal=True),
     "onspot_decision": _form([
         *PARTY_ROWS,
         ("pair", "违法时间", "{{ act_date_cn }}", "违法地点", "{{ place }}"),
@@ -706,6 +721,9 @@ DOCUMENT_SPECS = {
     "seizure_decision": _document(party=True, recipient=False, fixed=[REMEDY]),
     "seizure_extension": _document(party=True, recipient=False, fixed=[REMEDY]),
     "seizure_release": _document(party=True, recipient=False),
+    "seizure_disposal": _document(party=True, recipient=False, fixed=[REMEDY]),
+    "recusal_decision": _document(),
+    "crime_transfer": _document(),
 }
 
 

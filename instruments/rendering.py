@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from core.crypto import sm3_hex
 from core.errors import DomainError
+from core.i18n import official_language
 
 from .docx_builder import TEMPLATES_DIR
 from .models import InstrumentKind, InstrumentTemplate
@@ -56,13 +57,16 @@ def plain(value, *, depth: int = 0):
     return str(value)
 
 
-def omit(paragraphs, prefixes=()) -> list:
-    """``paragraphs|omit(omit_prefixes)``: the paragraphs a dedicated layout does not already show in its own
-    fields (those starting with one of ``prefixes``). Everything else the service wrote stays in the body."""
+def omit(paragraphs, prefixes=(), recipient="") -> list:
+    """``paragraphs|omit(omit_prefixes, recipient)``: the paragraphs a dedicated layout does not already show in
+    its own fields (those starting with one of ``prefixes``, and a "<recipient>：" salutation line when the layout
+    prints the recipient itself). Everything else the service wrote stays in the body."""
     if not paragraphs:
         return []
     starts = tuple(str(p) for p in (prefixes or ()) if str(p))
-    return [p for p in paragraphs if not (starts and str(p).startswith(starts))]
+    salutation = f"{recipient}：" if recipient else None
+    return [p for p in paragraphs
+            if not (starts and str(p).startswith(starts)) and not (salutation and str(p).strip() == salutation)]
 
 
 def environment() -> ImmutableSandboxedEnvironment:
@@ -78,6 +82,13 @@ class TemplateSource:
     sm3: str
     template: InstrumentTemplate | None = None
     is_generic: bool = False
+
+    @property
+    def display_label(self) -> str:
+        """``label`` in the reader's language (``label`` itself is stored with instruments, in the official one)."""
+        if self.template is not None:
+            return _("本镇第 {v} 版").format(v=self.template.version)
+        return _("通用模板") if self.is_generic else _("系统默认模板")
 
 
 def shipped_path(kind: InstrumentKind) -> Path:
@@ -107,11 +118,13 @@ def current_template(*, town, kind: InstrumentKind) -> TemplateSource:
     if own is not None:
         with own.file.open("rb") as fh:
             data = fh.read()
-        return TemplateSource(data=data, label=_("本镇第 {v} 版").format(v=own.version), sm3=sm3_hex(data),
-                              template=own)
+        with official_language():  # the label is stored with the instrument: a record, in the official language
+            label = _("本镇第 {v} 版").format(v=own.version)
+        return TemplateSource(data=data, label=label, sm3=sm3_hex(data), template=own)
     data, generic = shipped_template(kind)
-    return TemplateSource(data=data, label=_("通用模板") if generic else _("系统默认模板"), sm3=sm3_hex(data),
-                          is_generic=generic)
+    with official_language():
+        label = _("通用模板") if generic else _("系统默认模板")
+    return TemplateSource(data=data, label=label, sm3=sm3_hex(data), is_generic=generic)
 
 
 def render_docx(data: bytes, context: dict) -> bytes:

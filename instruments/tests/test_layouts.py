@@ -45,6 +45,8 @@ def test_omit_filter_keeps_every_line_a_layout_does_not_show():
     lines = ["当事人：张三", "违法事实：占道", "审批意见：同意立案。"]
     assert omit(lines, ["当事人：", "违法事实："]) == ["审批意见：同意立案。"]
     assert omit(lines, []) == lines and omit(lines) == lines and omit(None, ["x"]) == []
+    # a salutation the service wrote itself is dropped when the layout prints the recipient
+    assert omit(["某区公安局：", "现将该案移送你局。"], [], "某区公安局") == ["现将该案移送你局。"]
 
 
 @pytest.mark.django_db
