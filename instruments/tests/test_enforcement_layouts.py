@@ -202,3 +202,36 @@ def test_case_context_is_cheap(w, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         context = documents.case_context("inspection_record", case)
     assert context["record_officers"] and context["party_id_number"] == ID_NUMBER
+
+
+def test_transfer_and_seizure_instruments(w):
+    """The kinds the transfer and coercive-measure workflows added render through their own layouts too."""
+    from e2e.helpers import seed_calendar_around_today
+
+    seed_calendar_around_today()
+    w.matter.coercive_measures_allowed = True
+    w.matter.save()
+    case = open_case(w)
+    services.case_file(case=case, actor=w.leader)
+    measure = services.measure_decide(case=case, kind="seize", items="水果10箱\n电子秤1台", place="和平村主干道",
+                                      officers=[w.a, w.b], actor=w.leader)
+    text = rendered(case, "seizure_decision")
+    assert_all(text, ("查封（扣押）决定书", measure.decision_number, "当事人：张三", ID_NUMBER, "和平村主干道",
+                      "六十日内", "六个月内"))
+    assert text.count(REMEDY) == 1
+    text = rendered(case, "seizure_list")
+    assert_all(text, ("物品清单", "1. 水果10箱", "2. 电子秤1台", "当事人确认", w.a.credential))
+    services.measure_end(measure=measure, outcome="released", reason="经检验合格。", actor=w.leader)
+    assert_all(rendered(case, "seizure_release"), ("解除查封（扣押）决定书", "当事人：张三", "经检验合格。"))
+
+    case = investigate(w, open_case(w))
+    services.notice_serve(case=case, proposed_penalty="罚款500元", proposed_fine="500", actor=w.officer)
+    transfer = services.transfer_report(case=case, suspected_offence="非法经营罪", report="经营数额巨大。",
+                                        actor=w.officer)
+    services.transfer_decide(transfer=transfer, approve=True, opinion="同意移送", actor=w.leader)
+    services.transfer_send(transfer=transfer, organ="某县公安局", materials="移送书\n调查报告", actor=w.officer)
+    text = rendered(case, "crime_transfer")
+    assert_all(text, ("涉嫌犯罪案件移送书", "某县公安局：", "非法经营罪", "经营数额巨大。", "（印章）"))
+    assert text.count("某县公安局：") == 1  # the service's own salutation line is not repeated
+    text = rendered(case, "transfer_materials")
+    assert_all(text, ("移送材料清单", "接收机关", "某县公安局", "移送材料", "调查报告", "接收人"))
