@@ -120,4 +120,5 @@ MATRIX = {
     "enforcement:public_decision": Entry(public=True, kwargs=lambda town: {"town_code": town.code,
                                                                             "pk": _publication(town).pk}),
     "enforcement-case-transition": Entry(allowed=CASE_READERS, kwargs=_case, method="post", data={}, ok=(400,)),
+    "enforcement-case-workflow": Entry(allowed=CASE_READERS, kwargs=_case, method="post", data={}, ok=(400,)),
 }

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from access.scope import require, restrict
 
-from . import selectors, services
+from . import selectors, services, steps
 from .models import Case, Matter, Officer
 from .procedure import CASE
 
@@ -49,6 +49,12 @@ class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class WorkflowSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=list(steps.WORKFLOW_FORMS))
+    data = serializers.DictField(required=False, default=dict,
+                                 help_text="该步骤表单的字段，与案件页面相同")
+
+
 class MatterViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MatterSerializer
     queryset = Matter.objects.none()
@@ -86,6 +92,28 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
             services.case_file(case=case, actor=request.user, reason=d["reason"])
         else:
             services.case_fire(case=case, action=d["action"], actor=request.user, reason=d["reason"])
+        case.refresh_from_db()
+        return Response(CaseSerializer(case).data)
+
+
+    @extend_schema(request=WorkflowSerializer, responses={200: CaseSerializer},
+                   summary="移送司法机关、回避申请、分期缴纳、查封扣押的步骤")
+    @action(detail=True, methods=["post"])
+    def workflow(self, request, pk=None):
+        from django.db import transaction
+
+        require(request.user, "enforcement.case_view")
+        case = selectors.case_detail(request.user, pk)
+        ser = WorkflowSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        step = ser.validated_data["step"]
+        form_class, permission = steps.WORKFLOW_FORMS[step]
+        require(request.user, permission)
+        form = form_class(ser.validated_data["data"], **steps.form_kwargs(case, step))
+        if not form.is_valid():
+            raise serializers.ValidationError({"data": form.errors})
+        with transaction.atomic():
+            steps.run(case, step, form.cleaned_data, request.user)
         case.refresh_from_db()
         return Response(CaseSerializer(case).data)
 

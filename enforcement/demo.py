@@ -18,6 +18,7 @@ from django.utils import timezone
 ORDER = 40
 CASES = 27
 OFFICERS = 13
+INSTALMENT_CASE = 10  # an ordinary case whose fine is paid in two instalments
 
 # (area, [(name, law, article, kinds, fine_min, fine_max, summary)]); sources cycle through the report's reform
 MATTERS = [
@@ -283,7 +284,9 @@ def build(*, town, users, rng, stdout=None):
             services.case_serve(case=case, method="direct" if n % 3 else "post", served_on=d5, actor=officer_user)
             if case.outcome == Outcome.PENALTY:
                 services.publication_publish(case=case, actor=leader, on_date=d5)
-        if case.outcome == Outcome.PENALTY:
+        if case.outcome == Outcome.PENALTY and n == INSTALMENT_CASE:
+            paid = _instalments(case, leader, officer_user, d5 + dt.timedelta(days=2))
+        elif case.outcome == Outcome.PENALTY:
             paid = d5 + dt.timedelta(days=rng.randint(3, 12))
             with clock(_at(paid)):
                 services.payment_record(case=case, paid_on=paid, amount=fine, actor=officer_user)
@@ -298,6 +301,7 @@ def build(*, town, users, rng, stdout=None):
                 with clock(_at(closed + dt.timedelta(days=20))):
                     services.case_fire(case=case, action="archive", actor=leader)
         built += 1
+    _workflows(town, leader, officer_user, today)
     plans = _inspections(town, leader, officer_user, matters, today)
     from .models import Case
 
@@ -335,3 +339,82 @@ def _inspections(town, leader, officer_user, matters, today) -> int:
                                                      "compliant": "未发现违法违规问题。"}[result])
         built += 1
     return built
+
+
+def _instalments(case, leader, officer_user, approved: dt.date) -> dt.date:
+    """The party applied to pay in two instalments; the head approved; both were paid on their due dates."""
+    from . import services
+
+    half = (case.fine / 2).quantize(Decimal("0.01"))
+    with clock(_at(approved)):
+        rows = services.instalment_approve(case=case, actor=leader, on_date=approved,
+                                           instalments=[{"days": 30, "amount": half},
+                                                        {"days": 60, "amount": case.fine - half}],
+                                           reason="当事人经营困难，申请分两期缴纳，经负责人批准。")
+    paid = approved
+    for row in rows:
+        paid = row.due_date or approved + dt.timedelta(days=row.days)
+        with clock(_at(paid)):
+            services.instalment_pay(case=case, paid_on=paid, amount=row.amount, actor=officer_user)
+    return paid
+
+
+def _workflows(town, leader, officer_user, today) -> None:
+    """On the open cases: a transfer to the public-security organ awaiting its decision, a party's recusal
+    application (refused), and two seizures (one released after testing and an extension, one still in force)."""
+    from . import services
+    from .models import Case, CaseStatus, PowerSource
+
+    filed = Case.objects.filter(town=town, status=CaseStatus.FILED).order_by("id").first()
+    if filed is not None:
+        day = filed.filed_on + dt.timedelta(days=3)
+        with clock(_at(day)):
+            transfer = services.transfer_report(case=filed, suspected_offence="非法经营罪", actor=officer_user,
+                                                report="经营数额已达追诉标准，涉嫌犯罪，建议移送公安机关。", on_date=day)
+        with clock(_at(day + dt.timedelta(days=1))):
+            services.transfer_decide(transfer=transfer, approve=True, opinion="同意移送。", actor=leader,
+                                     on_date=day + dt.timedelta(days=1))
+            services.transfer_send(transfer=transfer, organ="区公安局", actor=officer_user,
+                                   on_date=day + dt.timedelta(days=1),
+                                   materials="涉嫌犯罪案件移送书\n涉嫌犯罪案件情况的调查报告\n现场检查笔录\n询问笔录\n现场照片")
+        with clock(_at(day + dt.timedelta(days=2))):
+            services.transfer_receipt(transfer=transfer, receipt_on=day + dt.timedelta(days=2), actor=officer_user)
+    case = (Case.objects.filter(town=town, status__in=[CaseStatus.INVESTIGATING, CaseStatus.NOTICE_SERVED])
+            .order_by("id").first())
+    if case is None:
+        return
+    officers = list(case.officers.all())
+    day = case.filed_on + dt.timedelta(days=3)
+    with clock(_at(day)):
+        application = services.recusal_apply(case=case, applicant=case.party_name, officers=officers[:1],
+                                             grounds="当事人认为该执法人员与举报人系亲属。", actor=officer_user,
+                                             received_on=day)
+    with clock(_at(day + dt.timedelta(days=1))):
+        services.recusal_application_decide(application=application, grant=False, actor=leader,
+                                            on_date=day + dt.timedelta(days=1),
+                                            reason="经核实，该执法人员与举报人无亲属关系，不属于应当回避的情形。")
+    if case.matter.source == PowerSource.ENTRUSTED:
+        return
+    if not case.matter.coercive_measures_allowed:
+        with clock(_at(day)):
+            case.matter = services.matter_update(matter=case.matter, actor=leader, coercive_measures_allowed=True,
+                                                 reason="该事项的法律依据设定了查封、扣押")
+    with clock(_at(day)):
+        seized = services.measure_decide(case=case, kind="seize", items="涉案货物20箱\n电子秤1台", place=case.place,
+                                         officers=officers, actor=leader, on_date=day)
+    with clock(_at(day + dt.timedelta(days=3))):
+        services.measure_testing(measure=seized, start=True, reason="送区产品质量检验所检验", actor=officer_user,
+                                 on_date=day + dt.timedelta(days=3))
+    with clock(_at(day + dt.timedelta(days=10))):
+        services.measure_testing(measure=seized, start=False, reason="检验报告已出具", actor=officer_user,
+                                 on_date=day + dt.timedelta(days=10))
+    with clock(_at(day + dt.timedelta(days=25))):
+        services.measure_extend(measure=seized, days=30, reason="涉案货物来源复杂，需进一步核查。", actor=leader)
+    end = day + dt.timedelta(days=40)
+    if end < today:
+        with clock(_at(end)):
+            services.measure_end(measure=seized, outcome="released", reason="经检验合格，解除扣押。", actor=leader,
+                                 on_date=end)
+    with clock(_at(day + dt.timedelta(days=5))):
+        services.measure_decide(case=case, kind="seal", items="违法经营场所1处", place=case.place, officers=officers,
+                                actor=officer_user, emergency=True, on_date=day + dt.timedelta(days=5))

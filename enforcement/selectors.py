@@ -244,7 +244,11 @@ def workload(user) -> list:
 def annual_figures(user, *, year: int) -> dict:
     """The figures the annual report quotes: cases, penalties, amounts, hearings, legal reviews, records,
     instruments, officers trained and passed."""
+    from django.db.models import Exists, OuterRef
+
     from instruments.models import Instrument
+
+    from .models import LegalReview
 
     scope = restrict(user, "enforcement.case_view", Case)
     qs = scope.filter(created_at__year=year)
@@ -254,14 +258,11 @@ def annual_figures(user, *, year: int) -> dict:
         penalties=Count("id", filter=y & Q(outcome="penalty")), amount=Sum("fine", filter=y & Q(outcome="penalty")),
         hearings=Count("id", filter=y & Q(hearing_on__isnull=False)),
         closed=Count("id", filter=y & Q(status__in=[CaseStatus.CLOSED, CaseStatus.ARCHIVED])),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)), total=Count("id"))
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)), total=Count("id"),
+        legal_reviews=Count("id", filter=y & Q(Exists(LegalReview.objects.filter(case=OuterRef("pk"))))))
     from django.db.models import CharField
     from django.db.models.functions import Cast
 
-    from .models import LegalReview
-
-    figures["legal_reviews"] = (restrict(user, "enforcement.case_view", LegalReview)
-                                .filter(case__created_at__year=year).values("case").distinct().count())
     figures["instruments"] = Instrument.objects.filter(
         content_type=ContentType.objects.get_for_model(Case),
         object_id__in=qs.annotate(pk_text=Cast("pk", CharField())).values("pk_text")).count()
@@ -312,40 +313,38 @@ def public_figures(town, year: int) -> dict:
     return figures
 
 
-def open_transfers(user) -> list:
-    """Transfers to the judicial organs not yet answered (supervision page), with the running transfer clock."""
-    from clocks.models import Clock, ClockStatus
+def open_workflows(user) -> dict:
+    """Transfers awaiting the organ (or the head) and seizures in force, each with its running clock (due date,
+    status): one UNION query for the supervision page. Returns {"transfers": [...], "measures": [...]}."""
+    from django.db.models import CharField, F, OuterRef, Subquery, Value
 
-    from .models import TRANSFER_PENDING, Transfer
-
-    rows = list(restrict(user, "enforcement.case_view", Transfer).filter(status__in=TRANSFER_PENDING)
-                .select_related("case").order_by("reported_on", "id")[:100])
-    clocks = {}
-    if rows:
-        for clock in (Clock.objects.filter(content_type=ContentType.objects.get_for_model(Case),
-                                           object_id__in=[t.case_id for t in rows],
-                                           rule_code__startswith="penalty.transfer.",
-                                           status__in=[ClockStatus.RUNNING, ClockStatus.OVERDUE])
-                      .order_by("id")):
-            clocks[clock.object_id] = clock
-    for row in rows:
-        row.clock = clocks.get(row.case_id)
-    return rows
-
-
-def open_measures(user) -> list:
-    """查封、扣押 in force with their term clock (overdue = no 解除/没收/销毁 decision within the term)."""
     from clocks.models import Clock
 
-    from .models import CoerciveMeasure, MeasureStatus
+    from .models import TRANSFER_PENDING, CoerciveMeasure, MeasureStatus, Transfer
 
-    rows = list(restrict(user, "enforcement.case_view", CoerciveMeasure).filter(status=MeasureStatus.IN_FORCE)
-                .select_related("case").order_by("decided_on", "id")[:100])
-    clocks = {}
-    if rows:
-        for clock in Clock.objects.filter(content_type=ContentType.objects.get_for_model(CoerciveMeasure),
-                                          object_id__in=[m.pk for m in rows], rule_code="penalty.seizure.term"):
-            clocks[clock.object_id] = clock
-    for row in rows:
-        row.clock = clocks.get(row.pk)
-    return rows
+    def clock_of(model, ref, codes):
+        clocks = Clock.objects.filter(content_type__app_label="enforcement", content_type__model=model,
+                                      object_id=OuterRef(ref), status__in=["running", "overdue", "paused"])
+        clocks = clocks.filter(rule_code__in=codes).order_by("-id")
+        return Subquery(clocks.values("due_date")[:1]), Subquery(clocks.values("status")[:1]), \
+            Subquery(clocks.values("rule_code")[:1])
+
+    columns = ["what", "case_id", "number", "label", "detail", "on", "due", "clock_status", "rule"]
+    due, status, rule = clock_of("case", "case_id", ["penalty.transfer.decide", "penalty.transfer.send",
+                                                      "penalty.transfer.accept"])
+    transfers = (restrict(user, "enforcement.case_view", Transfer).filter(status__in=TRANSFER_PENDING).order_by()
+                 .annotate(what=Value("transfer", output_field=CharField()), number=F("case__number"),
+                           label=F("suspected_offence"), detail=F("status"), on=F("reported_on"), due=due,
+                           clock_status=status, rule=rule).values_list(*columns))
+    due, status, rule = clock_of("coercivemeasure", "pk", ["penalty.seizure.term"])
+    measures = (restrict(user, "enforcement.case_view", CoerciveMeasure).filter(status=MeasureStatus.IN_FORCE)
+                .order_by().annotate(what=Value("measure", output_field=CharField()), number=F("case__number"),
+                                     label=F("kind"), detail=F("decision_number"), on=F("decided_on"), due=due,
+                                     clock_status=status, rule=rule).values_list(*columns))
+    out = {"transfers": [], "measures": []}
+    for row in transfers.union(measures, all=True)[:200]:
+        item = dict(zip(columns, row, strict=True))
+        out[item["what"] + "s"].append(item)
+    for key in out:
+        out[key].sort(key=lambda r: (r["on"] or dt.date.min, r["case_id"]))
+    return out

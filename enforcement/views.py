@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.exports import xlsx_response
 from org.models import Town
 
-from . import selectors, services
+from . import selectors, services, steps
 from .forms import (
     CaseFilterForm,
     CaseForm,
@@ -39,15 +39,8 @@ from .forms import (
     HearingForm,
     ImportForm,
     InspectionForm,
-    InstalmentForm,
-    InstalmentPayForm,
     MatterFilterForm,
     MatterForm,
-    MeasureEndForm,
-    MeasureExtendForm,
-    MeasureForm,
-    MeasureReportForm,
-    MeasureTestingForm,
     NoticeForm,
     OfficerEditForm,
     OfficerForm,
@@ -55,8 +48,6 @@ from .forms import (
     PaymentForm,
     PlanForm,
     ReasonForm,
-    RecusalApplyForm,
-    RecusalDecideForm,
     RecusalForm,
     ReviewerForm,
     ReviewForm,
@@ -65,12 +56,6 @@ from .forms import (
     StatementForm,
     SummaryForm,
     TrainingForm,
-    TransferAnswerForm,
-    TransferDecideForm,
-    TransferReceiptForm,
-    TransferReconsiderForm,
-    TransferReportForm,
-    TransferSendForm,
     WithdrawForm,
 )
 from .models import Evidence, Inspection, InspectionPlan, Matter, Officer, Publication, Reviewer
@@ -348,22 +333,7 @@ STEP_FORMS = {
     "recusal": (RecusalForm, "enforcement.case_approve"),
     "statement": (StatementForm, "enforcement.case_handle"),
     "defer": (DeferForm, "enforcement.case_approve"),
-    "transfer_report": (TransferReportForm, "enforcement.case_handle"),
-    "transfer_decide": (TransferDecideForm, "enforcement.case_approve"),
-    "transfer_send": (TransferSendForm, "enforcement.case_handle"),
-    "transfer_receipt": (TransferReceiptForm, "enforcement.case_handle"),
-    "transfer_answer": (TransferAnswerForm, "enforcement.case_handle"),
-    "transfer_reconsider": (TransferReconsiderForm, "enforcement.case_approve"),
-    "close_transferred": (CloseForm, "enforcement.case_approve"),
-    "recusal_apply": (RecusalApplyForm, "enforcement.case_handle"),
-    "recusal_decide": (RecusalDecideForm, "enforcement.case_approve"),
-    "instalment": (InstalmentForm, "enforcement.case_approve"),
-    "instalment_pay": (InstalmentPayForm, "enforcement.case_handle"),
-    "measure": (MeasureForm, "enforcement.case_view"),  # officers in an emergency, else the head (the service checks)
-    "measure_report": (MeasureReportForm, "enforcement.case_approve"),
-    "measure_testing": (MeasureTestingForm, "enforcement.case_handle"),
-    "measure_extend": (MeasureExtendForm, "enforcement.case_approve"),
-    "measure_end": (MeasureEndForm, "enforcement.case_approve"),
+    **steps.WORKFLOW_FORMS,
 }
 STEP_TITLES = {
     "serve_notice": _l("送达行政处罚事先告知书"), "hearing": _l("听证记录"), "review": _l("法制审核意见"),
@@ -509,17 +479,7 @@ def case_step(request, pk, step):
         raise Http404
     form_class, permission = STEP_FORMS[step]
     case = _case_for(request, pk, permission)
-    extra = {}
-    if step in ("recusal", "recusal_apply"):
-        extra = {"officers": list(case.officers.all())}
-    elif step == "measure":
-        extra = {"officers": list(case.officers.all())}
-    elif step.startswith("measure_"):
-        extra = {"measures": [{"id": m.pk, "kind_label": m.get_kind_display(), "decision_number": m.decision_number}
-                              for m in case.measures.filter(status="in_force")]}
-    elif step == "recusal_decide":
-        extra = {"applications": [{"id": a.pk, "applicant": a.applicant, "received_on": a.received_on}
-                                  for a in case.recusal_applications.filter(status="pending")]}
+    extra = steps.form_kwargs(case, step)
     form = form_class(request.POST, prefix=step, **extra)
     if not form.is_valid():
         errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}"
@@ -561,47 +521,11 @@ def case_step(request, pk, step):
         elif step == "recusal":
             officer = case.officers.get(pk=d["officer"])
             services.recusal_decide(case=case, officer=officer, reason=d["reason"], actor=user)
-        elif step == "recusal_apply":
-            services.recusal_apply(case=case, actor=user, applicant=d["applicant"], grounds=d["grounds"],
-                                   received_on=d["received_on"],
-                                   officers=list(case.officers.filter(pk__in=d["officers"])))
-        elif step == "recusal_decide":
-            application = case.recusal_applications.get(pk=d["application"])
-            services.recusal_application_decide(application=application, grant=d["grant"], reason=d["reason"],
-                                                actor=user)
-        elif step == "instalment":
-            services.instalment_approve(case=case, actor=user, **d)
-        elif step == "instalment_pay":
-            services.instalment_pay(case=case, actor=user, **d)
-        elif step == "measure":
-            services.measure_decide(case=case, actor=user, kind=d["kind"], items=d["items"], place=d["place"],
-                                    emergency=d["emergency"],
-                                    officers=list(case.officers.filter(pk__in=d["officers"])))
-        elif step.startswith("measure_"):
-            measure = case.measures.get(pk=d.pop("measure"))
-            {"measure_report": services.measure_report, "measure_testing": services.measure_testing,
-             "measure_extend": services.measure_extend, "measure_end": services.measure_end}[step](
-                measure=measure, actor=user, **d)
-        elif step == "close_transferred":
-            services.case_close_transferred(case=case, actor=user, **d)
-        elif step.startswith("transfer_"):
-            _transfer_step(case, step, d, user)
+        elif step in steps.WORKFLOW_FORMS:
+            steps.run(case, step, d, user)
     except DomainError as exc:
         return _failed(request, case, exc)
     return _done(request, case, _("已保存。"))
-
-
-def _transfer_step(case, step, d, user):
-    if step == "transfer_report":
-        services.transfer_report(case=case, actor=user, **d)
-        return
-    transfer = case.transfers.order_by("-id").first()
-    if transfer is None:
-        raise DomainError(_("本案没有移送记录。"), rule="penalty.guard.crime_transfer")
-    service = {"transfer_decide": services.transfer_decide, "transfer_send": services.transfer_send,
-               "transfer_receipt": services.transfer_receipt, "transfer_answer": services.transfer_answer,
-               "transfer_reconsider": services.transfer_reconsider}[step]
-    service(transfer=transfer, actor=user, **d)
 
 
 @login_required
@@ -721,7 +645,7 @@ def supervision(request):
     return render(request, "enforcement/supervision.html", {
         "title": _("执法监督与统计"), "figures": figures, "year": year,
         "counts": figures | selectors.clock_counts(request.user), "workload": selectors.workload(request.user),
-        "transfers": selectors.open_transfers(request.user), "measures": selectors.open_measures(request.user)})
+        "open": selectors.open_workflows(request.user)})
 
 
 # --- public pages ---------------------------------------------------------------------------------

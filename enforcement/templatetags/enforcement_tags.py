@@ -19,3 +19,17 @@ def enf_widget(field, **attrs):
     merged = {"class": css, "data-testid": f"f-{field.html_name}"}
     merged.update({k.replace("_", "-"): v for k, v in attrs.items()})
     return mark_safe(field.as_widget(attrs=merged))
+
+
+@register.filter
+def transfer_status(value):
+    from enforcement.models import TransferStatus
+
+    return TransferStatus(value).label if value in TransferStatus.values else value
+
+
+@register.filter
+def measure_kind(value):
+    from enforcement.models import MeasureKind
+
+    return MeasureKind(value).label if value in MeasureKind.values else value

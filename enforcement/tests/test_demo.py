@@ -36,9 +36,19 @@ def test_a_year_of_enforcement(client, settings, tmp_path):
     assert cases.filter(status__in=["closed", "archived"]).count() >= 15
     assert cases.exclude(status__in=["closed", "archived"]).exists()
     assert Publication.objects.filter(town=town).exists()
+    from enforcement.models import CoerciveMeasure, Instalment, RecusalApplication, Transfer
+
+    assert Transfer.objects.filter(town=town, status="sent").exists()
+    assert RecusalApplication.objects.filter(town=town, status="refused").exists()
+    assert CoerciveMeasure.objects.filter(town=town, extended=True).exists()
+    assert CoerciveMeasure.objects.filter(town=town, status="in_force", emergency=True).exists()
+    assert Instalment.objects.filter(town=town, paid_on__isnull=False).count() == 2
+    assert cases.get(instalments__seq=1).status in ("closed", "archived")
     client.force_login(leader)
     for name in ("enforcement:cases", "enforcement:matters", "enforcement:officers", "enforcement:supervision"):
         assert client.get(reverse(name)).status_code == 200
     case = cases.filter(status="archived").first() or cases.filter(status="closed").first()
     assert client.get(reverse("enforcement:case_detail", args=[case.pk])).status_code == 200
+    for case in cases.filter(status__in=["filed", "investigating", "notice_served"]):  # the workflows' panels render
+        assert client.get(reverse("enforcement:case_detail", args=[case.pk])).status_code == 200
     assert "27" in out.getvalue()

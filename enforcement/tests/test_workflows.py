@@ -475,3 +475,28 @@ def test_event_page_links_to_a_new_case_for_those_who_may_open_one(client, world
     client.force_login(make_user(Role.DISPATCHER, username="dispatcher_x"))
     html = client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert 'data-testid="to-enforcement-case"' in html
+
+
+# --- API ---------------------------------------------------------------------------------------------------
+def test_api_workflow_steps(client, world, other_world):
+    w = world
+    case = to_notice(w)
+    url = f"/api/v1/enforcement/cases/{case.pk}/workflow/"
+    client.force_login(w.officer)
+    bad = client.post(url, {"step": "transfer_report", "data": {"report": "x"}}, content_type="application/json")
+    assert bad.status_code == 400 and not case.transfers.exists()
+    data = {"suspected_offence": "非法经营罪", "report": "数额巨大"}
+    ok = client.post(url, {"step": "transfer_report", "data": data}, content_type="application/json")
+    assert ok.status_code == 200 and case.transfers.get().status == TransferStatus.REPORTED
+    assert client.post(url, {"step": "transfer_decide", "data": {"approve": "1"}},
+                       content_type="application/json").status_code == 403
+    client.force_login(w.leader)
+    refused = client.post(url, {"step": "transfer_decide", "data": {"approve": "0", "opinion": ""}},
+                          content_type="application/json")
+    assert refused.status_code in (400, 409) and refused.json()["rule"] == "penalty.transfer.decide"
+    assert client.post(url, {"step": "transfer_decide", "data": {"approve": "1", "opinion": "同意"}},
+                       content_type="application/json").status_code == 200
+    assert case.transfers.get().status == TransferStatus.APPROVED
+    client.force_login(other_world.leader)
+    assert client.post(url, {"step": "transfer_decide", "data": {"approve": "1"}},
+                       content_type="application/json").status_code == 404
