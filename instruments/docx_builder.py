@@ -421,6 +421,8 @@ def _form_table(document, rows, *, widths=FORM_WIDTHS_MM):
     table = document.add_table(rows=len(rows), cols=len(widths))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for idx, width in enumerate(widths):
+        table.columns[idx].width = Mm(width)  # the grid (LibreOffice/WPS) as well as each cell (Word)
     for row in table.rows:
         for idx, width in enumerate(widths):
             row.cells[idx].width = Mm(width)
