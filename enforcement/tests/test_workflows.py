@@ -189,6 +189,7 @@ def test_transfer_steps_on_the_case_page(client, world, other_world, django_asse
     with django_assert_max_num_queries(10):
         html = client.get(reverse("enforcement:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="step-transfer_decide"' in html and "非法经营罪" in html
+    assert 'data-testid="transfer-waiting"' in html
     client.post(reverse("enforcement:case_step", args=[case.pk, "transfer_decide"]),
                 {"transfer_decide-approve": "1", "transfer_decide-opinion": "同意"})
     assert case.transfers.get().status == TransferStatus.APPROVED
@@ -500,3 +501,14 @@ def test_api_workflow_steps(client, world, other_world):
     client.force_login(other_world.leader)
     assert client.post(url, {"step": "transfer_decide", "data": {"approve": "1"}},
                        content_type="application/json").status_code == 404
+
+
+def test_transition_labels_and_step_titles_follow_the_reader():
+    from enforcement.procedure import CASE
+    from enforcement.views import STEP_TITLES
+
+    with translation.override("en"):
+        assert str(CASE.get("file").label) == "Approve filing"
+        assert str(STEP_TITLES["decide"]) == "Make decision"
+    with translation.override("zh-hans"):
+        assert str(CASE.get("file").label) == "批准立案"
