@@ -400,8 +400,8 @@ def _cell_lines(cell, lines, *, align=LEFT, sign: str = "") -> None:
     """Fill a table cell with paragraphs (docxtpl ``{%p …%}`` tags allowed as their own lines); ``sign`` adds a
     right-aligned signature/date line at the bottom."""
     lines = [lines] if isinstance(lines, str) else list(lines)
-    if lines and lines[0].startswith("{%p") and not sign:
-        lines.insert(0, "")  # a cell keeps at least one paragraph whatever the loops produce
+    if lines and lines[-1].startswith("{%p") and not sign:
+        lines.append("")  # a cell keeps at least one paragraph whatever the loops produce
     first, *rest = lines or [""]
     _cell(cell, first, align=align)
     for line in rest:
@@ -638,8 +638,8 @@ FORM_SPECS = {
         *PARTY_ROWS,
         ("row", "承办人员", OFFICERS),
         ("row", "违法事实", "{{ facts }}"),
-        ("row", "证据", ["{% if not evidence %}无{% endif %}", "{%p for e in evidence %}", "{{ loop.index }}. {{ e }}",
-                       "{%p endfor %}"]),
+        ("row", "证据", ["{%p for e in evidence %}", "{{ loop.index }}. {{ e }}", "{%p endfor %}",
+                       "{% if not evidence %}无{% endif %}"]),
         ("row", "适用依据", ["{{ basis_citation }}", "{%p if basis_text %}", "{{ basis_text }}", "{%p endif %}"]),
         ("row", "处罚种类和幅度", "{{ penalty_kinds }}{% if fine_range %}；罚款{{ fine_range }}{% endif %}"),
         ("sign", "调查人员意见", BODY, "签名：\u3000\u3000\u3000\u3000\u3000\u3000日期：{{ date_cn }}"),
@@ -691,7 +691,7 @@ FORM_SPECS = {
         ("pair", "违法时间", "{{ act_date_cn }}", "违法地点", "{{ place }}"),
         ("row", "违法事实", "{{ facts }}"),
         ("row", "处罚依据", ["{{ basis_citation }}", "{%p if basis_text %}", "{{ basis_text }}", "{%p endif %}"]),
-        ("row", "处罚内容", "{{ penalty_text }}{% if fine %}（罚款{{ fine }}元）{% endif %}"),
+        ("row", "处罚内容", "{% if penalty_text %}{{ penalty_text }}{% elif fine %}罚款{{ fine }}元{% endif %}"),
         ("row", "罚款缴纳方式和期限", PAY_ONSPOT),
         ("row", "救济途径", REMEDY),
         ("row", "执法人员及证号", OFFICERS),

@@ -150,7 +150,7 @@ def test_summary_decision_form_and_enforcement_documents(w):
                                         officers=[w.a, w.b], party_address="和平村", place="和平村路口")
     text = rendered(case, "onspot_decision")
     assert_all(text, ("当场行政处罚决定书", case.decision_number, "李四", "和平村", "违法事实", "处罚依据",
-                      "处罚内容", "罚款200元（罚款200.00元）", "罚款缴纳方式和期限", "十五日内到指定银行", "救济途径",
+                      "处罚内容", "罚款200元", "罚款缴纳方式和期限", "十五日内到指定银行", "救济途径",
                       "六十日内", "六个月内", "执法人员及证号", w.b.credential, "当事人签收"))
     assert text.count(REMEDY) == 1
 
