@@ -235,3 +235,20 @@ def test_transfer_and_seizure_instruments(w):
     assert text.count("某县公安局：") == 1  # the service's own salutation line is not repeated
     text = rendered(case, "transfer_materials")
     assert_all(text, ("移送材料清单", "接收机关", "某县公安局", "移送材料", "调查报告", "接收人"))
+
+
+def test_english_request_still_yields_chinese_instruments(w, client):
+    """A head reading the interface in English approves the filing and serves: the DOCX is Chinese."""
+    from django.urls import reverse
+
+    case = open_case(w)
+    client.force_login(w.leader)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("enforcement:case_act", args=[case.pk, "file"]), follow=True)
+    assert response.status_code == 200 and response.headers["Content-Language"] == "en"
+    text = rendered(case, "filing_approval")
+    assert_all(text, ("立案审批表", "案件来源", "日常巡查", "案由", "当事人类型", "公民", "身份证件号码", ID_NUMBER,
+                      "承办人意见", "执法人员：", "负责人审批意见", "签名"))
+    with translation.override("en"):
+        english = {translation.gettext(s) for s in ("日常巡查", "公民", "普通程序")} - {"日常巡查", "公民", "普通程序"}
+    assert english and not any(word in text for word in english)
