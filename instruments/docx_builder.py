@@ -617,7 +617,7 @@ FORM_SPECS = {
         ("row", "讨论记录", ["{%p for line in minutes_lines %}", "{{ line }}", "{%p endfor %}"]),
         ("row", "不同意见", "{% if dissent %}{{ dissent }}{% else %}无{% endif %}"),
         ("row", "讨论决定", ["{{ conclusion }}", *BODY]),
-        ("sign", "出席人员签名", [""], ""),
+        ("sign", "出席人员签名", [""], "{{ date_cn }}"),
     ]),
     "legal_review_opinion": _form([
         ("pair", "当事人", "{{ party_name }}", "执法事项编码", "{{ matter_code }}"),

@@ -2,10 +2,12 @@
 layouts: the DOCX holds the layout's labels and the case's values, in Chinese whatever the reader's language."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from docx import Document
 
 from enforcement import documents, services
 from enforcement.models import EvidenceKind, Outcome, ReviewResult
@@ -252,3 +254,32 @@ def test_english_request_still_yields_chinese_instruments(w, client):
     with translation.override("en"):
         english = {translation.gettext(s) for s in ("日常巡查", "公民", "普通程序")} - {"日常巡查", "公民", "普通程序"}
     assert english and not any(word in text for word in english)
+
+
+def test_every_shipped_enforcement_layout_renders_a_real_case_context(w):
+    """Each shipped enforcement layout renders case_context() of a real, decided case with the party's data."""
+    from instruments.docx_builder import BUILDERS, DOCUMENT_SPECS, TEMPLATES_DIR
+    from instruments.models import InstrumentKind
+    from instruments.rendering import render_docx
+    from instruments.services import _context
+
+    case = investigate(w, open_case(w))
+    services.notice_serve(case=case, proposed_penalty="罚款500元", proposed_fine="500", actor=w.officer)
+    services.case_decide(case=case, outcome=Outcome.PENALTY, penalty_text="罚款500元", fine="500",
+                         correction_ordered=True, actor=w.leader)
+    codes = set(InstrumentKind.objects.filter(category="enforcement").values_list("code", flat=True))
+    shipped = {name[:-5] for name in BUILDERS} & codes
+    assert len(shipped) >= 25
+    for code in sorted(shipped):
+        kind = InstrumentKind.objects.get(code=code)
+        context = documents.case_context(code, case)
+        context.update({"issuer": "甲镇人民政府", "signature": "甲镇人民政府", "recipient": "张三",
+                        "paragraphs": [f"{kind.name}正文一。", "当事人：张三（公民）"]})
+        data = render_docx((TEMPLATES_DIR / f"{code}.docx").read_bytes(),
+                           _context(town=w.town, kind=kind, number="甲镇测〔2026〕1号", on_date=dt.date(2026, 3, 5),
+                                    context=context))
+        text = full_text(Document(io.BytesIO(data)))
+        assert f"{kind.name}正文一。" in text, code
+        assert "张三" in text, code
+        if code in DOCUMENT_SPECS:  # decision-type instruments: signature and date
+            assert "甲镇人民政府\n2026年3月5日" in text and "甲镇测〔2026〕1号" in text, code
