@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from docx import Document
@@ -246,7 +247,10 @@ def test_english_request_still_yields_chinese_instruments(w, client):
     case = open_case(w)
     client.force_login(w.leader)
     client.cookies["django_language"] = "en"
-    response = client.post(reverse("enforcement:case_act", args=[case.pk, "file"]), follow=True)
+    try:
+        response = client.post(reverse("enforcement:case_act", args=[case.pk, "file"]), follow=True)
+    finally:  # LocaleMiddleware leaves the request's language active in this thread
+        translation.activate(settings.LANGUAGE_CODE)
     assert response.status_code == 200 and response.headers["Content-Language"] == "en"
     text = rendered(case, "filing_approval")
     assert_all(text, ("立案审批表", "案件来源", "日常巡查", "案由", "当事人类型", "公民", "身份证件号码", ID_NUMBER,
