@@ -1,5 +1,6 @@
-"""The demo town as a newcomer meets it: every printed login reaches its role's home page, and the audit
-chain the demo wrote verifies — and stops verifying when a row is edited behind the application's back."""
+"""The demo town as a newcomer meets it: its counts and users, every printed login reaching its role's home
+page, no personal data on any public page, and an audit chain that verifies — and stops verifying when a row
+is edited behind the application's back."""
 
 import re
 from html.parser import HTMLParser
@@ -14,12 +15,15 @@ from django.urls import reverse
 from access.roles import Role
 from core.views import ROLE_GREETING
 from org import demo
+from org.tests.test_demo import check_demo_town_counts_and_users
 
 
 @pytest.mark.django_db
 def test_demo_as_a_newcomer_meets_it(client):
-    """One build of the whole demo (it takes a while), then both checks below."""
-    call_command("demo", stdout=StringIO())
+    """One build of the whole demo (it takes a while), then every check below."""
+    out = StringIO()
+    call_command("demo", stdout=out)
+    check_demo_town_counts_and_users(out)
     _every_printed_login_reaches_its_home_page(client)
     _public_pages_show_no_personal_data(client)
     _audit_chain_of_the_demo_verifies_and_detects_tampering()

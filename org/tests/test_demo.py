@@ -27,11 +27,10 @@ def signature(built) -> list:
     return [posts, grids, micro, staff]
 
 
-@pytest.mark.django_db
-def test_demo_town_counts_and_users():
-    # How long the demo takes is measured in bench/run.py, not asserted here (no timed tests).
-    out = StringIO()
-    call_command("demo", stdout=out)
+def check_demo_town_counts_and_users(out: StringIO) -> None:
+    """The demo town after ``manage.py demo`` (whose output is ``out``). Called from
+    tests/test_demo_end_to_end.py, which builds the whole demo once for all its checks (a build takes
+    minutes on PostgreSQL; how long is measured in bench/run.py, not asserted)."""
     town = Town.objects.get(code=demo.TOWN["code"])
     assert town.name == "清溪镇" and town.abbreviation == "清镇" and town.district.name == "示范区"
     assert Position.objects.filter(town=town).count() == 33
