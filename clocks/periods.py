@@ -161,6 +161,12 @@ def count_working_days(calendar: CalendarLookup, first: dt.date, last: dt.date) 
     return n
 
 
+def days_overdue(due: dt.date, on: dt.date) -> int:
+    """Natural days past a deadline on ``on``: counted from the day after ``due`` (民法典 201) through ``on``
+    inclusive; 0 on or before the due date. Used for per-day accruals such as the late fine (处罚法 72(1))."""
+    return max(0, (on - due).days)
+
+
 def previous_working_day(calendar: CalendarLookup, date: dt.date) -> dt.date:
     date -= dt.timedelta(days=1)
     while not is_working(calendar, date):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from access.scope import require
 from audit.services import record, snapshot
-from clocks import registry
+from clocks import periods, registry
 from clocks import services as clock_services
 from core.crypto import mask_name, sm3_file, sm3_hex
 from core.errors import DomainError
@@ -962,7 +962,7 @@ def late_fine_for(case: Case, on: dt.date, *, due: dt.date | None = None) -> Dec
     if due is None or on <= due:
         return Decimal("0.00")
     rate = Decimal(str(registry.get("penalty.late_fine.rate").value)) / Decimal(100)
-    days = (on - due).days
+    days = periods.days_overdue(due, on)
     return min(case.fine, (case.fine * rate * days).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
@@ -1677,7 +1677,7 @@ def instalment_late_fine(*, amount, outstanding, already, due, on) -> Decimal:
     amount, outstanding, already = Decimal(str(amount)), Decimal(str(outstanding)), Decimal(str(already))
     if due is None or on <= due or outstanding <= 0:
         return Decimal("0.00")
-    days = (on - due).days
+    days = periods.days_overdue(due, on)
     total = min(amount, (outstanding * _rate() * days).quantize(CENT, rounding=ROUND_HALF_UP))
     return max(Decimal("0.00"), total - already)
 

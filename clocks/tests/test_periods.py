@@ -201,3 +201,11 @@ def test_extension_counts_from_the_original_start(cal):
 def test_reminder_date_counts_working_days_back(cal):
     assert periods.reminder_date(cal, D(2026, 10, 12), 3) == D(2026, 10, 8)
     assert periods.reminder_date(cal, D(2026, 11, 3), 3) == D(2026, 10, 29)
+
+
+def test_days_overdue_counts_from_the_day_after_the_due_date():
+    due = dt.date(2026, 3, 16)
+    assert periods.days_overdue(due, dt.date(2026, 3, 15)) == 0
+    assert periods.days_overdue(due, due) == 0
+    assert periods.days_overdue(due, dt.date(2026, 3, 17)) == 1  # the first day of the late fine
+    assert periods.days_overdue(due, dt.date(2026, 4, 16)) == 31
