@@ -659,6 +659,10 @@ class Instalment(TownScoped):
     due_date = models.DateField(_("本期缴款期限"), null=True, blank=True, help_text=_("由期限引擎计算。"))
     paid_amount = models.DecimalField(_("已缴本金（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
     late_fine = models.DecimalField(_("已缴加处罚款（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    # the late-fine ledger: what accrued on the unpaid part up to ``accrued_to`` (the last payment after the due
+    # date); from then on it accrues on what is still unpaid
+    late_accrued = models.DecimalField(_("已计加处罚款（元）"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    accrued_to = models.DateField(_("加处罚款计至"), null=True, blank=True)
     paid_on = models.DateField(_("缴清日期"), null=True, blank=True)
 
     class Meta:

@@ -1670,29 +1670,38 @@ def _rate() -> Decimal:
     return Decimal(str(registry.get("penalty.late_fine.rate").value)) / Decimal(100)
 
 
-def instalment_late_fine(*, amount, outstanding, already, due, on) -> Decimal:
-    """The late fine still owed on one instalment on ``on``: the registry's rate per day on the unpaid part from the
-    day after the instalment's due date, never more than the instalment (so all of them never exceed the fine),
-    less what was already paid on it."""
-    amount, outstanding, already = Decimal(str(amount)), Decimal(str(outstanding)), Decimal(str(already))
-    if due is None or on <= due or outstanding <= 0:
-        return Decimal("0.00")
-    days = periods.days_overdue(due, on)
-    total = min(amount, (outstanding * _rate() * days).quantize(CENT, rounding=ROUND_HALF_UP))
-    return max(Decimal("0.00"), total - already)
+def instalment_accrued(*, amount, outstanding, accrued, accrued_to, due, on) -> Decimal:
+    """The late fine accrued on one instalment by ``on`` (paid or not): what the ledger holds up to ``accrued_to``
+    plus the registry's rate per day on the part still unpaid from the day after ``accrued_to`` (or after the due
+    date), never more than the instalment — so all of them never exceed the fine (处罚法 72(1))."""
+    amount, outstanding, accrued = Decimal(str(amount)), Decimal(str(outstanding)), Decimal(str(accrued or 0))
+    if due is None:
+        return accrued
+    since = max(due, accrued_to) if accrued_to else due
+    running = (outstanding * _rate() * periods.days_overdue(since, on)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return min(amount, accrued + max(Decimal("0"), running))
+
+
+def instalment_late_fine(*, amount, outstanding, already, due, on, accrued=0, accrued_to=None) -> Decimal:
+    """The late fine still owed on one instalment on ``on``: accrued (``instalment_accrued``) less what was paid."""
+    total = instalment_accrued(amount=amount, outstanding=outstanding, accrued=accrued, accrued_to=accrued_to,
+                               due=due, on=on)
+    return max(Decimal("0.00"), total - Decimal(str(already or 0)))
+
+
+def _day(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def plan_late_fine(instalments, on) -> Decimal:
     """Late fine owed on ``on`` over a plan: ``instalments`` are rows or their audited dicts (the case page)."""
     total = Decimal("0.00")
     for item in instalments:
-        get = item.get if isinstance(item, dict) else lambda name, obj=item: getattr(obj, name)
-        due = get("due_date")
-        if isinstance(due, str):
-            due = dt.date.fromisoformat(due)
+        get = item.get if isinstance(item, dict) else lambda name, default=None, obj=item: getattr(obj, name, default)
         amount, paid = Decimal(str(get("amount"))), Decimal(str(get("paid_amount")))
         total += instalment_late_fine(amount=amount, outstanding=amount - paid, already=get("late_fine"),
-                                      due=due, on=on)
+                                      due=_day(get("due_date")), on=on, accrued=get("late_accrued", 0) or 0,
+                                      accrued_to=_day(get("accrued_to", None)))
     return total
 
 
@@ -1701,7 +1710,8 @@ def _plan_audit(action: str, case: Case, *, actor, reason: str = "", extra=None)
     record(action=f"enforcement.{action}", obj=case, actor=actor, reason=reason, after={
         "plan": case.pk, **(extra or {}),
         "instalments": [{"seq": i.seq, "amount": i.amount, "due_date": i.due_date, "paid_amount": i.paid_amount,
-                         "late_fine": i.late_fine, "paid_on": i.paid_on} for i in rows]})
+                         "late_fine": i.late_fine, "late_accrued": i.late_accrued, "accrued_to": i.accrued_to,
+                         "paid_on": i.paid_on} for i in rows]})
 
 
 def parse_instalments(value) -> list[dict]:
@@ -1795,7 +1805,8 @@ def instalment_pay(*, case: Case, paid_on, amount, actor) -> Case:
     if money <= 0:
         raise DomainError(_("缴款金额须大于零。"), field="amount")
     owed = sum((r.outstanding + instalment_late_fine(amount=r.amount, outstanding=r.outstanding,
-                                                     already=r.late_fine, due=r.due_date, on=paid_on)
+                                                     already=r.late_fine, due=r.due_date, on=paid_on,
+                                                     accrued=r.late_accrued, accrued_to=r.accrued_to)
                 for r in rows), Decimal("0.00"))
     if money > owed:
         raise DomainError(_("缴款{m}元超过应缴总额{o}元（含加处罚款）。").format(m=money, o=owed), field="amount")
@@ -1805,8 +1816,13 @@ def instalment_pay(*, case: Case, paid_on, amount, actor) -> Case:
     for row in rows:
         if left <= 0:
             break
-        late = instalment_late_fine(amount=row.amount, outstanding=row.outstanding, already=row.late_fine,
-                                    due=row.due_date, on=paid_on)
+        if row.due_date is not None and paid_on > row.due_date:
+            # close the ledger up to this payment: later days accrue on what stays unpaid after it
+            row.late_accrued = instalment_accrued(amount=row.amount, outstanding=row.outstanding,
+                                                  accrued=row.late_accrued, accrued_to=row.accrued_to,
+                                                  due=row.due_date, on=paid_on)
+            row.accrued_to = paid_on
+        late = max(Decimal("0.00"), row.late_accrued - row.late_fine)
         part = min(left, late)
         row.late_fine += part
         left -= part
@@ -1816,7 +1832,7 @@ def instalment_pay(*, case: Case, paid_on, amount, actor) -> Case:
         if row.outstanding == 0:
             row.paid_on = paid_on
             clock_services.clock_stop_for(obj=row, rule_code="penalty.fine.instalment", actor=actor, on_date=paid_on)
-        row.save(update_fields=["paid_amount", "late_fine", "paid_on"])
+        row.save(update_fields=["paid_amount", "late_fine", "late_accrued", "accrued_to", "paid_on"])
     everything = list(case.instalments.all())
     if all(r.paid_on for r in everything):
         late = sum((r.late_fine for r in everything), Decimal("0.00"))

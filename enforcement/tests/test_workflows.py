@@ -295,6 +295,28 @@ def test_instalment_late_fine_is_capped_and_demand_when_overdue(world):
     assert case.demand_served_on
 
 
+def test_instalment_late_fine_follows_partial_payments_day_by_day(world):
+    """A partial payment after the due date closes the ledger up to that day; afterwards the late fine accrues on
+    what is still unpaid only (3 % a day of the unpaid part, 处罚法 72(1))."""
+    from decimal import Decimal
+
+    w = world
+    case = served_fine(w)
+    rows = services.instalment_approve(case=case, instalments="30 1000", reason="困难", actor=w.leader)
+    due = rows[0].due_date
+    ten, twenty = due + dt.timedelta(days=10), due + dt.timedelta(days=20)
+    assert services.plan_late_fine(case.instalments.all(), ten) == Decimal("300.00")  # 3 % × 1000 × 10
+    services.instalment_pay(case=case, paid_on=ten, amount="500", actor=w.officer)  # 300 late fine + 200 principal
+    rows[0].refresh_from_db()
+    assert (rows[0].late_fine, rows[0].paid_amount, rows[0].late_accrued, rows[0].accrued_to) == (
+        Decimal("300.00"), Decimal("200.00"), Decimal("300.00"), ten)
+    # ten more days on the 800 still unpaid: 3 % × 800 × 10 = 240 (not 3 % × 800 × 20 − 300 = 180)
+    assert services.plan_late_fine(case.instalments.all(), twenty) == Decimal("240.00")
+    services.instalment_pay(case=case, paid_on=twenty, amount="1040", actor=w.officer)
+    case.refresh_from_db()
+    assert case.late_fine == Decimal("540.00") and case.paid_amount == Decimal("1540.00")
+
+
 # --- seizure and sealing ---------------------------------------------------------------------------------
 def coercive(w):
     from e2e.helpers import seed_calendar_around_today
