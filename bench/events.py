@@ -15,34 +15,18 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import page_figure as _page_figure  # noqa: E402
+from common import setup as _setup  # noqa: E402
 
 
 def setup(database_url: str | None):
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        db = ROOT / "var" / "bench-events.sqlite3"
-        db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
-    os.environ["FAZHI_TESTING"] = "0"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if database_url:
-        call_command("flush", verbosity=0, interactive=False)
-    call_command("migrate", verbosity=0, interactive=False)
+    _setup(database_url, sqlite_name="bench-events.sqlite3")
 
 
 def load(n_events: int, seed: int = 4):
@@ -105,19 +89,7 @@ def load(n_events: int, seed: int = 4):
 
 
 def page_figure(client, url: str, repeat: int = 7):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    samples, queries = [], 0
-    client.get(url)  # warm-up
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
-            response = client.get(url)
-            samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(ctx.captured_queries)
-    print(f"page {url:<42} {statistics.median(samples) * 1000:8.1f} ms server time   {queries:3d} queries")
+    _page_figure(client, url, repeat, width=42)
 
 
 def main():

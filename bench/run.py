@@ -17,27 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import page_figure as _page_figure  # noqa: E402
+from common import setup as _setup  # noqa: E402
 
 
 def setup(database_url: str | None):
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        db = ROOT / "var" / "bench.sqlite3"
-        db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fazhi.settings")
-    os.environ["FAZHI_TESTING"] = "0"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    _setup(database_url, sqlite_name="bench.sqlite3", flush=False)
 
 
 def timed(fn, repeat: int = 5):
@@ -51,18 +38,7 @@ def timed(fn, repeat: int = 5):
 
 
 def page_figure(client, url: str, repeat: int = 7):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def one():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return len(ctx.captured_queries)
-
-    client.get(url)  # warm-up (the first request after login also writes the session)
-    seconds, queries = timed(one, repeat)
-    print(f"page {url:<40} {seconds * 1000:8.1f} ms server time   {queries:3d} queries")
+    _page_figure(client, url, repeat, width=40)
 
 
 def main():
